@@ -1,0 +1,61 @@
+"""Async client of the health book API. Give it any httpx.AsyncClient (tests pass ASGITransport)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from pydantic import TypeAdapter
+
+from .errors import Offline, raise_for_api_error
+from .models import DependentRef, HealthBook, Me, Representative, RepresentativeUpdate, Visit, VisitPage
+
+TokenSource = Callable[[], Awaitable[str]]
+_Dependents = TypeAdapter(list[DependentRef])
+
+
+class HealthBookClient:
+    def __init__(self, http: httpx.AsyncClient, token: TokenSource, *, language: str = "vi") -> None:
+        self._http = http
+        self._token = token
+        self.language = language
+
+    @classmethod
+    def connect(cls, base_url: str, token: TokenSource, *, language: str = "vi",
+                transport: httpx.AsyncBaseTransport | None = None) -> HealthBookClient:
+        return cls(httpx.AsyncClient(base_url=base_url, transport=transport, timeout=15), token, language=language)
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {await self._token()}", "Accept-Language": self.language}
+        try:
+            response = await self._http.request(method, f"/api/v1{path}", headers=headers, **kwargs)
+        except httpx.TransportError as error:
+            raise Offline(str(error)) from error
+        raise_for_api_error(response)
+        return response.json()
+
+    async def me(self) -> Me:
+        return Me.model_validate(await self._request("GET", "/me"))
+
+    async def book(self, person_id: str | None = None) -> HealthBook:
+        path = f"/people/{person_id}/book" if person_id else "/me/book"
+        return HealthBook.model_validate(await self._request("GET", path))
+
+    async def visits(self, person_id: str | None = None, *, limit: int = 20, offset: int = 0) -> VisitPage:
+        path = f"/people/{person_id}/visits" if person_id else "/me/visits"
+        return VisitPage.model_validate(await self._request("GET", path, params={"limit": limit, "offset": offset}))
+
+    async def visit(self, visit_id: str, person_id: str | None = None) -> Visit:
+        path = f"/people/{person_id}/visits/{visit_id}" if person_id else f"/me/visits/{visit_id}"
+        return Visit.model_validate(await self._request("GET", path))
+
+    async def dependents(self) -> list[DependentRef]:
+        return _Dependents.validate_python(await self._request("GET", "/me/dependents"))
+
+    async def set_representative(self, update: RepresentativeUpdate) -> Representative:
+        body = update.model_dump(mode="json")
+        return Representative.model_validate(await self._request("PUT", "/me/representative", json=body))
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

@@ -1,0 +1,513 @@
+"""The health book's wire contract (QĐ 1332/QĐ-BYT field groups), shared by the server and the app.
+
+Field names are English snake_case; the XML 130/4750 field each one comes from is noted where
+it is not obvious. Identifiers are validated here (see `identifiers.py`). Times are aware
+datetimes (Vietnam, UTC+7); calendar facts (birth, vaccination, document dates) are dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from enum import IntEnum, StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from .identifiers import (
+    N_,
+    BhytCode,
+    FacilityCode,
+    Icd10Code,
+    PersonalId,
+    PhoneNumber,
+    personal_id_matches,
+)
+
+
+VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------- code lists
+
+
+class Sex(StrEnum):
+    MALE = "male"  # GIOI_TINH 1
+    FEMALE = "female"  # 2
+    UNDETERMINED = "undetermined"  # 3
+
+
+class DatePrecision(StrEnum):
+    """XML dates may leave day or month unknown (`19600000`); never invent them."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class VisitType(StrEnum):
+    """MA_LOAI_KCB (QĐ 824/QĐ-BYT)."""
+
+    OUTPATIENT_EXAM = "01"
+    OUTPATIENT_TREATMENT = "02"
+    INPATIENT = "03"
+    DAY_INPATIENT = "04"
+    CHRONIC_OUTPATIENT = "05"
+    COMMUNE_STAY = "06"
+    REFILL = "07"
+    CHRONIC_WITH_SERVICES = "08"
+    INPATIENT_UNDER_4H = "09"
+
+
+class TreatmentOutcome(IntEnum):
+    """KET_QUA_DTRI."""
+
+    CURED = 1
+    IMPROVED = 2
+    UNCHANGED = 3
+    WORSE = 4
+    DIED = 5
+    SEVERE_DISCHARGED_ON_REQUEST = 6
+    UNDETERMINED = 7
+    DIED_OUTSIDE_HOSPITAL = 8
+
+
+class DischargeType(IntEnum):
+    """MA_LOAI_RV."""
+
+    DISCHARGED = 1
+    REFERRED_MEDICAL = 2
+    ABSCONDED = 3
+    LEFT_ON_REQUEST = 4
+    REFERRED_ON_REQUEST = 5
+
+
+class AllergyCategory(StrEnum):
+    """QĐ 831 split: thuốc / thực phẩm / hóa chất - mỹ phẩm / khác."""
+
+    DRUG = "drug"
+    FOOD = "food"
+    CHEMICAL = "chemical"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+
+class Relationship(StrEnum):
+    MOTHER = "mother"
+    FATHER = "father"
+    GRANDPARENT = "grandparent"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    SIBLING = "sibling"
+    OTHER = "other"
+
+
+class RepresentativeRole(StrEnum):
+    """QĐ 1332 fields 12-15: guardian, main caregiver, legal representative."""
+
+    GUARDIAN = "guardian"
+    CAREGIVER = "caregiver"
+    LEGAL_REPRESENTATIVE = "legal_representative"
+
+
+class RiskFactorKind(StrEnum):
+    TOBACCO = "tobacco"
+    ALCOHOL = "alcohol"
+    DRUGS = "drugs"
+    PHYSICAL_INACTIVITY = "physical_inactivity"
+    OCCUPATIONAL = "occupational"
+    ENVIRONMENTAL = "environmental"
+    OTHER = "other"
+
+
+class DisabilityDegree(StrEnum):
+    """Luật Người khuyết tật 2010: nhẹ / nặng / đặc biệt nặng."""
+
+    MILD = "mild"
+    SEVERE = "severe"
+    ESPECIALLY_SEVERE = "especially_severe"
+
+
+class VaccinationProgramme(StrEnum):
+    EPI = "epi"  # Tiêm chủng mở rộng (free, national)
+    SERVICE = "service"  # tiêm chủng dịch vụ (paid)
+
+
+class StaffRole(StrEnum):
+    RECEPTIONIST = "receptionist"
+    DOCTOR = "doctor"
+    VOLUNTEER = "volunteer"
+    OFFICIAL = "official"
+
+
+# ---------------------------------------------------------------- A. administrative
+
+
+class InsuranceCard(Model):
+    code: BhytCode  # MA_THE_BHYT
+    valid_from: date | None = None  # GT_THE_TU
+    valid_to: date | None = None  # GT_THE_DEN
+    registered_facility_code: FacilityCode | None = None  # MA_DKBD
+    registered_facility_name: str | None = None
+
+    @model_validator(mode="after")
+    def _validity_in_order(self) -> InsuranceCard:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise PydanticCustomError(
+                "card_validity_order", N_("The card's end date is before its start date.")
+            )
+        return self
+
+
+class Representative(Model):
+    """Guardian, main caregiver or legal representative (QĐ 1332 fields 12-15)."""
+
+    role: RepresentativeRole
+    full_name: str = Field(min_length=1, max_length=255)
+    relationship: Relationship
+    personal_id: PersonalId | None = None
+    phone: PhoneNumber | None = None
+
+
+class Administrative(Model):
+    person_id: str
+    full_name: str = Field(min_length=1, max_length=255)  # HO_TEN
+    birth_date: date  # NGAY_SINH
+    birth_date_precision: DatePrecision = DatePrecision.DAY
+    sex: Sex  # GIOI_TINH
+    personal_id: PersonalId  # SO_CCCD
+    ethnicity: str | None = None  # MA_DANTOC (name)
+    nationality: str | None = None  # MA_QUOCTICH (name)
+    occupation: str | None = None  # MA_NGHE_NGHIEP (name)
+    phone: PhoneNumber | None = None  # DIEN_THOAI
+    address: str | None = None  # DIA_CHI
+    blood_group: str | None = Field(default=None, max_length=5)  # NHOM_MAU
+    insurance: InsuranceCard | None = None
+    representatives: list[Representative] = []
+
+    @field_validator("personal_id")
+    @classmethod
+    def _personal_id_matches_person(cls, value: str, info: ValidationInfo) -> str:
+        birth_date, sex = info.data.get("birth_date"), info.data.get("sex")
+        if birth_date and sex and not personal_id_matches(value, birth_date.year, sex):
+            raise PydanticCustomError(
+                "personal_id_mismatch",
+                N_("The personal ID number does not match the birth year or the sex."),
+            )
+        return value
+
+
+# ---------------------------------------------------------------- B. history
+
+
+class Condition(Model):
+    icd10: Icd10Code | None = None
+    name: str = Field(min_length=1)
+    diagnosed_year: int | None = Field(default=None, ge=1900, le=2100)
+    chronic: bool = True
+    note: str | None = None
+
+
+class Allergy(Model):
+    category: AllergyCategory
+    substance: str = Field(min_length=1)
+    reaction: str | None = None
+    severity: Severity | None = None
+    noted_year: int | None = Field(default=None, ge=1900, le=2100)
+
+
+class RiskFactor(Model):
+    kind: RiskFactorKind
+    detail: str | None = None
+
+
+class FamilyHistoryItem(Model):
+    relative: Relationship
+    condition: str = Field(min_length=1)
+    icd10: Icd10Code | None = None
+
+
+class Surgery(Model):
+    name: str = Field(min_length=1)
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    facility_name: str | None = None
+    note: str | None = None
+
+
+class Disability(Model):
+    kind: str = Field(min_length=1)
+    degree: DisabilityDegree | None = None
+    note: str | None = None
+
+
+class History(Model):
+    conditions: list[Condition] = []
+    allergies: list[Allergy] = []
+    risk_factors: list[RiskFactor] = []
+    family_history: list[FamilyHistoryItem] = []
+    surgeries: list[Surgery] = []
+    disabilities: list[Disability] = []
+
+
+# ---------------------------------------------------------------- C. visits
+
+
+class Diagnosis(Model):
+    icd10: Icd10Code
+    name: str = Field(min_length=1)
+    main: bool = False  # MA_BENH_CHINH (exactly one) vs MA_BENH_KT
+
+
+class LabResult(Model):
+    """XML4. The XML carries no reference range; facilities that know it send it in the record."""
+
+    code: str | None = None  # MA_CHI_SO
+    name: str = Field(min_length=1)  # TEN_CHI_SO
+    value: str = ""  # GIA_TRI (text: "8.9", "Âm tính")
+    unit: str | None = None  # DON_VI_DO
+    reference_low: float | None = None
+    reference_high: float | None = None
+    reference_text: str | None = None
+    description: str | None = None  # MO_TA
+    conclusion: str | None = None  # KET_LUAN
+    resulted_at: datetime | None = None  # NGAY_KQ
+
+
+class Procedure(Model):
+    """XML3 service lines and XML1.MA_PTTT_QT."""
+
+    code: str | None = None
+    name: str = Field(min_length=1)
+    performed_at: datetime | None = None
+    quantity: float | None = None
+
+
+class PrescriptionItem(Model):
+    """XML2."""
+
+    drug_code: str | None = None  # MA_THUOC
+    name: str = Field(min_length=1)  # TEN_THUOC
+    strength: str | None = None  # HAM_LUONG
+    unit: str | None = None  # DON_VI_TINH
+    route: str | None = None  # DUONG_DUNG
+    dosage: str | None = None  # LIEU_DUNG
+    usage: str | None = None  # CACH_DUNG
+    quantity: float = Field(ge=0)  # SO_LUONG
+    prescribed_at: datetime | None = None  # NGAY_YL
+    prescriber: str | None = None  # MA_BAC_SI
+
+
+class ClinicalNote(Model):
+    """XML5."""
+
+    recorded_at: datetime | None = None  # THOI_DIEM_DBLS
+    note: str | None = None  # DIEN_BIEN_LS
+    stage: str | None = None  # GIAI_DOAN_BENH
+    consultation: str | None = None  # HOI_CHAN
+    surgery: str | None = None  # PHAU_THUAT
+
+
+class DischargePaper(Model):
+    """XML7 Giấy ra viện."""
+
+    archive_number: str | None = None  # SO_LUU_TRU
+    admitted_at: datetime  # NGAY_VAO
+    discharged_at: datetime  # NGAY_RA
+    diagnosis: str  # CHAN_DOAN_RV
+    treatment_method: str | None = None  # PP_DIEUTRI
+    notes: str | None = None  # GHI_CHU
+    leave_days: int | None = Field(default=None, ge=0)  # SO_NGAY_NGHI
+    doctor_name: str | None = None  # TEN_BS
+    issued_on: date  # NGAY_CT
+
+
+class RecordSummary(Model):
+    """XML8 Tóm tắt hồ sơ bệnh án (QĐ 1332 §3.6, fields 41-45)."""
+
+    disease_course: str | None = None  # QT_BENHLY
+    key_results: str | None = None  # TOMTAT_KQ
+    treatment_method: str | None = None  # PP_DIEUTRI
+    outcome: TreatmentOutcome | None = None  # KET_QUA_DTRI
+    notes: str | None = None  # GHI_CHU
+    issued_on: date | None = None  # NGAY_CT
+
+
+class Referral(Model):
+    """XML13 Giấy chuyển tuyến."""
+
+    number: str  # GIAY_CHUYEN_TUYEN
+    to_facility_code: FacilityCode  # MA_NOI_DEN
+    to_facility_name: str | None = None
+    clinical_signs: str | None = None  # DAU_HIEU_LS
+    diagnosis: str | None = None  # CHAN_DOAN_RV
+    disease_course: str | None = None  # QT_BENHLY
+    key_results: str | None = None  # TOMTAT_KQ
+    treatment_method: str | None = None  # PP_DIEUTRI
+    reason: Literal["meets_criteria", "patient_request"] | None = None  # MA_LYDO_CT
+    next_treatment: str | None = None  # HUONG_DIEU_TRI
+    transport: str | None = None  # PHUONGTIEN_VC
+    doctor_name: str | None = None
+    issued_on: date
+
+
+class ReExamAppointment(Model):
+    """XML14 Giấy hẹn khám lại."""
+
+    number: str  # SO_GIAYHEN_KL
+    appointment_at: datetime  # NGAY_HEN_KL
+    facility_code: FacilityCode | None = None  # MA_CSKCB
+    facility_name: str | None = None
+    diagnosis: str | None = None  # CHAN_DOAN_RV
+    doctor_name: str | None = None
+    issued_on: date  # NGAY_CT
+
+
+class Visit(Model):
+    """One episode of care (one MA_LK)."""
+
+    id: str
+    facility_code: FacilityCode  # MA_CSKCB
+    facility_name: str
+    department: str | None = None  # MA_KHOA (name)
+    visit_type: VisitType
+    started_at: datetime  # NGAY_VAO
+    admitted_at: datetime | None = None  # NGAY_VAO_NOI_TRU
+    ended_at: datetime | None = None  # NGAY_RA
+    reason: str | None = None  # LY_DO_VV / LY_DO_VNT
+    admission_diagnosis: str | None = None  # CHAN_DOAN_VAO
+    diagnosis_text: str | None = None  # CHAN_DOAN_RV
+    diagnoses: list[Diagnosis] = []
+    lab_results: list[LabResult] = []
+    procedures: list[Procedure] = []
+    prescriptions: list[PrescriptionItem] = []
+    clinical_notes: list[ClinicalNote] = []
+    outcome: TreatmentOutcome | None = None
+    discharge_type: DischargeType | None = None
+    doctor_advice: str | None = None  # GHI_CHU
+    weight_kg: float | None = Field(default=None, gt=0, lt=500)  # CAN_NANG
+    treatment_days: int | None = Field(default=None, ge=0)  # SO_NGAY_DTRI
+    record_summary: RecordSummary | None = None
+    discharge_paper: DischargePaper | None = None
+    referral: Referral | None = None
+    re_exam: ReExamAppointment | None = None
+    signed_at: datetime | None = None  # when the facility signed the submission
+    received_at: datetime | None = None
+
+    @field_validator("diagnoses")
+    @classmethod
+    def _main_diagnosis_first(cls, diagnoses: list[Diagnosis]) -> list[Diagnosis]:
+        if sum(d.main for d in diagnoses) > 1:
+            raise PydanticCustomError("diagnosis_main_count", N_("A visit has exactly one main diagnosis."))
+        return sorted(diagnoses, key=lambda d: not d.main)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Visit:
+        if self.ended_at and self.ended_at < self.started_at:
+            raise PydanticCustomError("visit_end_before_start", N_("The visit ends before it starts."))
+        return self
+
+    @property
+    def main_diagnosis(self) -> Diagnosis | None:
+        return self.diagnoses[0] if self.diagnoses and self.diagnoses[0].main else None
+
+
+class VisitSummary(Model):
+    id: str
+    facility_code: str
+    facility_name: str
+    visit_type: VisitType
+    started_at: datetime
+    ended_at: datetime | None = None
+    main_diagnosis: Diagnosis | None = None
+    has_documents: bool = False
+
+
+class VisitPage(Model):
+    items: list[VisitSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+# ---------------------------------------------------------------- vaccinations
+
+
+class Vaccination(Model):
+    vaccine_code: str  # key into the immunisation schedule, e.g. "BCG", "DPT-VGB-Hib"
+    vaccine_name: str
+    dose_number: int = Field(ge=1, le=10)
+    given_on: date
+    facility_name: str | None = None
+    batch: str | None = None
+    programme: VaccinationProgramme = VaccinationProgramme.EPI
+
+
+# ---------------------------------------------------------------- the book and the caller
+
+
+class HealthBook(Model):
+    person: Administrative
+    history: History
+    visits: list[Visit]  # newest first
+    vaccinations: list[Vaccination]  # oldest first
+    updated_at: datetime
+
+
+class StaffAssignment(Model):
+    role: StaffRole
+    facility_code: str | None = None
+    facility_name: str | None = None
+    area: str | None = None
+
+
+class DependentRef(Model):
+    person_id: str
+    full_name: str
+    birth_date: date
+    relationship: Relationship
+
+
+class Me(Model):
+    """Who is signed in. Served at level 1 too: it carries no health data."""
+
+    full_name: str
+    personal_id: str
+    identity_level: Literal[1, 2]
+    can_read_book: bool
+    person_id: str | None = None  # None when no book exists yet
+    roles: list[StaffAssignment] = []
+    dependents: list[DependentRef] = []
+
+
+class RepresentativeUpdate(Model):
+    """What a citizen may state about their own main caregiver or legal representative."""
+
+    role: Literal[RepresentativeRole.CAREGIVER, RepresentativeRole.LEGAL_REPRESENTATIVE]
+    full_name: str = Field(min_length=1, max_length=255)
+    relationship: Relationship
+    personal_id: PersonalId | None = None
+    phone: PhoneNumber
+
+
+class ErrorDetail(Model):
+    field: str | None = None
+    message: str
+
+
+class ErrorBody(Model):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class ErrorEnvelope(Model):
+    error: ErrorBody

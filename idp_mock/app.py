@@ -1,0 +1,261 @@
+"""The VNeID-style OpenID Connect provider as its own ASGI app (mounted at /idp by main.py).
+
+Only the accounts are mock; the protocol is real: discovery, JWKS, authorization code with
+PKCE S256, ID and access tokens signed RS256, userinfo, refresh with rotation, RP-initiated logout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from authlib.oauth2 import OAuth2Error
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import pages
+from .keys import ALGORITHM, load_or_create_signing_key, public_jwks
+from .oauth import ACR_VALUES, SCOPES, Client, OAuthServer, StarletteOAuth2Request, user_claims
+from .store import Account, Clock, IdpStore, verify_password
+
+log = logging.getLogger("idp_mock")
+
+CSRF_COOKIE = "idp_csrf"
+FAILURE_WINDOW_SECONDS = 15 * 60
+
+
+@dataclass
+class IdpSettings:
+    issuer: str  # e.g. http://127.0.0.1:8000/idp
+    data_dir: Path
+    clients: list[Client] = field(default_factory=list)
+    code_ttl_seconds: int = 60
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    failures_before_delay_per_account: int = 5
+    failures_before_delay_per_address: int = 20
+    clock: Clock = time.time
+
+
+def lockout_seconds(failures: int, threshold: int) -> int:
+    """30 s after the threshold is reached, doubling with each further failure, at most 15 minutes."""
+    if failures < threshold:
+        return 0
+    return min(30 * 2 ** (failures - threshold), 15 * 60)
+
+
+def create_idp_app(settings: IdpSettings) -> FastAPI:
+    store = IdpStore(settings.data_dir / "idp.db", clock=settings.clock)
+    signing_key = load_or_create_signing_key(settings.data_dir / "signing-key.json")
+    server = OAuthServer(
+        issuer=settings.issuer, store=store, signing_key=signing_key, clients=settings.clients,
+        code_ttl_seconds=settings.code_ttl_seconds,
+        access_token_ttl_seconds=settings.access_token_ttl_seconds,
+        refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
+    )
+    store.purge_expired()
+    cookie_path = urlsplit(settings.issuer).path or "/"
+
+    app = FastAPI(title="VNeID mock", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store = store
+    app.state.server = server
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = "not_found" if exc.status_code == 404 else "invalid_request"
+        return JSONResponse({"error": code, "error_description": str(exc.detail)}, exc.status_code)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers["Content-Security-Policy"] = (
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+            )
+        return response
+
+    @app.get("/.well-known/openid-configuration")
+    async def discovery() -> JSONResponse:
+        issuer = settings.issuer
+        return JSONResponse(
+            {
+                "issuer": issuer,
+                "authorization_endpoint": f"{issuer}/authorize",
+                "token_endpoint": f"{issuer}/token",
+                "userinfo_endpoint": f"{issuer}/userinfo",
+                "jwks_uri": f"{issuer}/jwks.json",
+                "end_session_endpoint": f"{issuer}/logout",
+                "scopes_supported": SCOPES,
+                "response_types_supported": ["code"],
+                "response_modes_supported": ["query"],
+                "grant_types_supported": ["authorization_code", "refresh_token"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": [ALGORITHM],
+                "token_endpoint_auth_methods_supported": ["none"],
+                "code_challenge_methods_supported": ["S256"],
+                "acr_values_supported": ACR_VALUES,
+                "claims_supported": [
+                    "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr",
+                    "name", "birthdate", "gender", "personal_id", "bhyt_card",
+                ],
+                "ui_locales_supported": list(pages.LANGUAGES),
+                "claims_locales_supported": ["vi"],
+            },
+            headers={"Cache-Control": "public, max-age=300"},
+        )
+
+    @app.get("/jwks.json")
+    async def jwks() -> JSONResponse:
+        return JSONResponse(public_jwks(signing_key), headers={"Cache-Control": "public, max-age=300"})
+
+    def render_login(
+        request: Request, *, status: int = 200, error: str | None = None, username: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        query = dict(request.query_params)
+        lang = pages.pick_language(query.get("ui_locales"))
+        client = server.query_client(query.get("client_id", ""))
+        csrf = secrets.token_urlsafe(24)
+        html = pages.login_page(
+            lang=lang, query=query, client_name=client.name if client else "", csrf=csrf,
+            error=error, username=username,
+        )
+        response = HTMLResponse(html, status, headers=headers)
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="lax", path=cookie_path,
+                            secure=request.url.scheme == "https")
+        return response
+
+    def invalid_request_page(request: Request, error: OAuth2Error) -> Response:
+        """Errors we must not redirect (unknown client, unregistered redirect URI) get a page."""
+        if error.redirect_uri:
+            return server.handle_error_response(None, error)
+        lang = pages.pick_language(request.query_params.get("ui_locales"))
+        _ = pages.translations(lang).gettext
+        log.info("refused authorization request: %s", error.error)
+        return HTMLResponse(
+            pages.message_page(
+                lang=lang, title=_("This sign-in request is not valid"),
+                message=_("The app that sent you here is not registered for this address. "
+                          "Go back to the app and try again."),
+            ),
+            400,
+        )
+
+    @app.get("/authorize")
+    async def authorize_form(request: Request) -> Response:
+        try:
+            await run_in_threadpool(server.get_consent_grant, StarletteOAuth2Request(request))
+        except OAuth2Error as error:
+            return invalid_request_page(request, error)
+        return render_login(request)
+
+    def check_throttle(account_key: str, address_key: str) -> int:
+        """Seconds the caller must still wait before another attempt (0: go ahead)."""
+        now = store.clock()
+        wait = 0.0
+        for key, threshold in (
+            (account_key, settings.failures_before_delay_per_account),
+            (address_key, settings.failures_before_delay_per_address),
+        ):
+            failures, latest = store.recent_failures(key, FAILURE_WINDOW_SECONDS)
+            wait = max(wait, latest + lockout_seconds(failures, threshold) - now)
+        return max(0, int(wait + 0.999))
+
+    def sign_in(username: str, password: str, address: str) -> tuple[Account | None, int]:
+        account_key = "pid:" + hashlib.sha256(username.encode()).hexdigest()
+        address_key = "ip:" + address
+        wait = check_throttle(account_key, address_key)
+        if wait:
+            return None, wait
+        account = store.account_by_personal_id(username)
+        if not verify_password(password, account.password_hash if account else None):
+            store.record_login_failure(account_key, address_key)
+            return None, 0
+        store.clear_login_failures(account_key)
+        return account, 0
+
+    @app.post("/authorize")
+    async def authorize_submit(request: Request) -> Response:
+        form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+        lang = pages.pick_language(request.query_params.get("ui_locales"))
+        _ = pages.translations(lang).gettext
+        oauth_request = StarletteOAuth2Request(request, form)
+        try:
+            grant = await run_in_threadpool(server.get_consent_grant, oauth_request)
+        except OAuth2Error as error:
+            return invalid_request_page(request, error)
+
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        if not cookie or not hmac.compare_digest(cookie, form.get("csrf", "")):
+            return render_login(request, status=400, error=_("Your sign-in page expired. Please sign in again."))
+
+        username = form.get("username", "").strip()
+        address = request.client.host if request.client else "unknown"
+        account, wait = await run_in_threadpool(sign_in, username, form.get("password", ""), address)
+        if wait:
+            return render_login(
+                request, status=429, username=username, headers={"Retry-After": str(wait)},
+                error=_("Too many wrong attempts. Please wait {seconds} seconds and try again.").format(seconds=wait),
+            )
+        if account is None:
+            return render_login(
+                request, status=401, username=username,
+                error=_("The personal ID number or the password is not correct."),
+            )
+        log.info("signed in: sub=%s level=%s", account.sub[:8], account.level)
+        response = await run_in_threadpool(
+            server.create_authorization_response, oauth_request, account, grant
+        )
+        response.delete_cookie(CSRF_COOKIE, path=cookie_path)
+        return response
+
+    @app.post("/token")
+    async def token(request: Request) -> Response:
+        form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+        return await run_in_threadpool(server.create_token_response, StarletteOAuth2Request(request, form))
+
+    @app.api_route("/userinfo", methods=["GET", "POST"])
+    async def userinfo(request: Request) -> JSONResponse:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        claims = server.decode_access_token(token) if scheme.lower() == "bearer" else None
+        account = await run_in_threadpool(store.account_by_sub, claims["sub"]) if claims else None
+        if account is None:
+            return JSONResponse(
+                {"error": "invalid_token", "error_description": "The access token is missing, invalid or expired."},
+                401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        return JSONResponse(user_claims(account))
+
+    @app.api_route("/logout", methods=["GET", "POST"])
+    async def logout(request: Request) -> Response:
+        form = {}
+        if request.method == "POST":
+            form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+        lang = pages.pick_language(form.get("ui_locales") or request.query_params.get("ui_locales"))
+        _ = pages.translations(lang).gettext
+        oauth_request = StarletteOAuth2Request(request, form)
+        try:
+            validated = await run_in_threadpool(server.validate_endpoint_request, "end_session", oauth_request)
+            response = await run_in_threadpool(server.create_endpoint_response, "end_session", validated)
+        except OAuth2Error:
+            response = None
+        return response or HTMLResponse(
+            pages.message_page(
+                lang=lang, title=_("Signed out"),
+                message=_("You have signed out. You can close this page."),
+            )
+        )
+
+    return app

@@ -1,0 +1,143 @@
+"""Sổ sức khỏe điện tử in one process: the VNeID mock at /idp, the API at /api, the web app at /.
+
+    python main.py [--host 127.0.0.1] [--port 8000] [--data-dir ./data]
+
+On a phone build (FLET_PLATFORM is set) it runs only the app, which talks to a server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+@dataclass
+class StackConfig:
+    public_url: str  # what browsers and apps see, e.g. http://127.0.0.1:8000
+    data_dir: Path
+    demo: bool = True
+    idp_issuer: str | None = None  # an external provider; None hosts the mock at /idp
+    clock: Callable[[], float] = field(default=time.time)
+
+    @property
+    def issuer(self) -> str:
+        return self.idp_issuer or f"{self.public_url.rstrip('/')}/idp"
+
+
+def create_stack(config: StackConfig, *, web: bool = True):
+    """The whole service as one ASGI app. `web=False` leaves out the Flet app (API and IdP tests)."""
+    import httpx
+    from starlette.applications import Starlette
+
+    from idp_mock import Client, IdpSettings, create_idp_app
+    from idp_mock.demo import seed_demo_accounts
+    from server.app import ApiSettings, create_api_app
+    from server.demo import seed_pilot
+
+    public_url = config.public_url.rstrip("/")
+    idp_app = None
+    if config.idp_issuer is None:
+        app_client = Client(
+            client_id="sskdt-app",
+            name="Sổ sức khỏe điện tử",
+            redirect_uris=[f"{public_url}/oauth_callback", "vn.gov.sskdt://auth/callback"],
+            post_logout_redirect_uris=[f"{public_url}/"],
+        )
+        idp_app = create_idp_app(
+            IdpSettings(issuer=config.issuer, data_dir=config.data_dir / "idp", clients=[app_client], clock=config.clock)
+        )
+        if config.demo and idp_app.state.store.count_accounts() == 0:
+            seed_demo_accounts(idp_app.state.store)
+
+    outer = None  # bound below; the API reaches the hosted provider through it, in process
+
+    def idp_http() -> httpx.AsyncClient:
+        if idp_app is None:
+            return httpx.AsyncClient(timeout=10)
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=_Deferred(lambda: outer)), timeout=10)
+
+    api_app = create_api_app(
+        ApiSettings(db_path=config.data_dir / "book.db", idp_issuer=config.issuer, idp_http=idp_http,
+                    clock=config.clock)
+    )
+    if config.demo and api_app.state.store.count_people() == 0:
+        seed_pilot(api_app.state.store)
+
+    if web:
+        import flet.fastapi as flet_fastapi
+
+        from app.config import AppConfig
+        from app.main import create_main
+
+        outer = flet_fastapi.FastAPI(title="Sổ sức khỏe điện tử", docs_url=None, redoc_url=None, openapi_url=None)
+    else:
+        outer = Starlette()
+    if idp_app is not None:
+        outer.mount("/idp", idp_app)
+    outer.mount("/api", api_app)
+    if web:
+        app_main = create_main(AppConfig.for_server(public_url, config.idp_issuer))
+        outer.mount("/", flet_fastapi.app(app_main, no_cdn=True, assets_dir=str(ROOT / "assets")))  # last: catch-all
+    return outer
+
+
+class _Deferred:
+    """An ASGI app resolved at call time, so the API can reach the provider mounted beside it."""
+
+    def __init__(self, resolve: Callable[[], object]) -> None:
+        self._resolve = resolve
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self._resolve()(scope, receive, send)
+
+
+DEMO_ACCOUNTS_TEXT = """Demo accounts (password: demo)
+  001055001234  Nguyễn Văn Hùng   citizen, level 2 (hypertension, diabetes, penicillin allergy)
+  001190004567  Trần Thị Mai      citizen, level 2, pregnant; guardian of Lê Minh An (child)
+  001048002345  Phạm Văn Tư       citizen, level 1 only (refused the book, with guidance)
+  001192006789  Hoàng Thị Lan     receptionist, facility 01901
+  001098003456  Đỗ Minh Quân      community digital-technology volunteer
+  001180005678  Vũ Thị Hạnh       provincial health department official
+  001085007890  Ngô Thanh Bình    doctor, facility 01902"""
+
+
+def serve(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the electronic health book in one process.")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
+    parser.add_argument("--public-url", help="URL users reach the service at (default http://HOST:PORT)")
+    parser.add_argument("--no-demo", action="store_true", help="do not seed the demo population")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("FLET_WEB_NO_CDN", "1")
+    import uvicorn
+
+    public_url = args.public_url or f"http://{args.host}:{args.port}"
+    stack = create_stack(StackConfig(public_url=public_url, data_dir=args.data_dir.resolve(), demo=not args.no_demo))
+    print(f"\nSổ sức khỏe điện tử is running at {public_url}/\n")
+    if not args.no_demo:
+        print(DEMO_ACCOUNTS_TEXT + "\n", flush=True)
+    uvicorn.run(stack, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    if os.environ.get("FLET_PLATFORM"):  # a phone or desktop build: the app alone
+        import flet as ft
+
+        from app.config import AppConfig
+        from app.main import create_main
+
+        ft.run(create_main(AppConfig.from_env()))
+    else:
+        sys.exit(serve())

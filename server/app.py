@@ -1,0 +1,52 @@
+"""The health book API as its own ASGI app (mounted at /api by main.py)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from fastapi import APIRouter, FastAPI
+
+from .errors import install_error_handlers
+from .routes import book
+from .security import TokenVerifier
+from .storage import open_store
+
+
+@dataclass
+class ApiSettings:
+    db_path: Path
+    idp_issuer: str
+    audience: str = "sskdt-api"
+    # How to reach the provider; main.py passes an in-process transport when it hosts the mock.
+    idp_http: Callable[[], httpx.AsyncClient] = field(default=lambda: httpx.AsyncClient(timeout=10))
+    clock: Callable[[], float] = time.time
+
+
+def create_api_app(settings: ApiSettings) -> FastAPI:
+    app = FastAPI(
+        title="Sổ sức khỏe điện tử API",
+        version="1",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store = open_store(settings.db_path)  # migrations run here: ASGITransport has no lifespan
+    app.state.verifier = TokenVerifier(
+        issuer=settings.idp_issuer, audience=settings.audience, http=settings.idp_http(), clock=settings.clock
+    )
+    install_error_handlers(app)
+
+    v1 = APIRouter(prefix="/v1")
+
+    @v1.get("/health", tags=["service"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    v1.include_router(book.router)
+    app.include_router(v1)
+    return app

@@ -1,0 +1,56 @@
+"""Request dependencies: the store, the verified caller, level 2, and whose book may be read."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from .errors import identity_level_insufficient, not_authenticated, not_found
+from .security import Caller
+from .storage import BookStore
+
+
+def get_store(request: Request) -> BookStore:
+    return request.app.state.store
+
+
+async def get_caller(request: Request) -> Caller:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise not_authenticated()
+    return await request.app.state.verifier.verify(token.strip())
+
+
+async def get_level2_caller(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
+    """Level 2 before any health data leaves the server."""
+    if not caller.is_level2:
+        raise identity_level_insufficient()
+    return caller
+
+
+StoreDep = Annotated[BookStore, Depends(get_store)]
+CallerDep = Annotated[Caller, Depends(get_caller)]
+Level2CallerDep = Annotated[Caller, Depends(get_level2_caller)]
+
+
+def get_own_person_id(store: StoreDep, caller: Level2CallerDep) -> str:
+    person_id = store.person_id_for(caller.personal_id)
+    if person_id is None:
+        raise not_found("own_book")
+    return person_id
+
+
+OwnPersonId = Annotated[str, Depends(get_own_person_id)]
+
+
+def get_readable_person_id(
+    person_id: Annotated[str, Path(max_length=64)], store: StoreDep, own_person_id: OwnPersonId
+) -> str:
+    """The caller's own book or a dependent's; anyone else's is answered exactly like a missing one."""
+    if person_id == own_person_id or store.is_guardian(own_person_id, person_id):
+        return person_id
+    raise not_found("book")
+
+
+ReadablePersonId = Annotated[str, Depends(get_readable_person_id)]

@@ -1,0 +1,163 @@
+"""One error envelope for the whole API: {"error": {"code", "message", "details"}}.
+
+Messages are gettext msgids in English, translated for the caller's Accept-Language
+(Vietnamese unless English is asked for). Nothing a client sends may end in a bare 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api_client.identifiers import N_
+from locales import negotiate, translations
+
+log = logging.getLogger("server")
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, details: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None, **params: Any,
+    ) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.params = params
+        self.details = details or []
+        self.headers = headers
+
+
+def not_authenticated() -> ApiError:
+    return ApiError(
+        401, "not_authenticated", N_("Sign in with VNeID to continue."),
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def invalid_token(expired: bool = False) -> ApiError:
+    if expired:
+        message = N_("Your session has expired. Please sign in again.")
+    else:
+        message = N_("Your sign-in is not valid. Please sign in again.")
+    return ApiError(
+        401, "token_expired" if expired else "invalid_token", message,
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+def identity_level_insufficient() -> ApiError:
+    return ApiError(
+        403, "identity_level_insufficient",
+        N_(
+            "The health book needs a level 2 electronic identity account. Your VNeID account is level 1. "
+            "Bring your chip ID card to the police of your commune or ward to upgrade to level 2, "
+            "then sign in again."
+        ),
+    )
+
+
+def not_found(what: str = "resource") -> ApiError:
+    messages = {
+        "book": N_("No health book was found here. Check that you chose the right person."),
+        "own_book": N_(
+            "You do not have a health book yet. It is created after your first visit to a health "
+            "facility that sends its data."
+        ),
+        "visit": N_("This visit was not found in the health book."),
+        "resource": N_("There is nothing at this address. Check the address and try again."),
+    }
+    return ApiError(404, f"{what}_not_found" if what != "resource" else "not_found", messages[what])
+
+
+# Pydantic's own error types, said the way a person filling a form understands them.
+_VALIDATION_MESSAGES = {
+    "missing": N_("This field is required."),
+    "int_parsing": N_("Enter a whole number."),
+    "int_type": N_("Enter a whole number."),
+    "float_parsing": N_("Enter a number."),
+    "greater_than_equal": N_("The value is too small."),
+    "greater_than": N_("The value is too small."),
+    "less_than_equal": N_("The value is too large."),
+    "less_than": N_("The value is too large."),
+    "string_too_short": N_("This field cannot be empty."),
+    "string_too_long": N_("This text is too long."),
+    "enum": N_("Choose one of the allowed values."),
+    "literal_error": N_("Choose one of the allowed values."),
+    "date_from_datetime_parsing": N_("Enter a date as YYYY-MM-DD."),
+    "date_parsing": N_("Enter a date as YYYY-MM-DD."),
+    "json_invalid": N_("The request body is not valid JSON."),
+    "extra_forbidden": N_("This field is not accepted here."),
+    "model_attributes_type": N_("The request body must be a JSON object."),
+    "dict_type": N_("The request body must be a JSON object."),
+}
+_DEFAULT_VALIDATION_MESSAGE = N_("This value is not valid.")
+_CUSTOM_TYPES_PREFIXES = ("personal_id", "bhyt", "facility", "icd10", "phone", "card", "date_in", "diagnosis", "visit")
+
+
+def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    details = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "header")]
+        error_type = error.get("type", "")
+        if error_type.startswith(_CUSTOM_TYPES_PREFIXES):
+            message = error.get("msg", _DEFAULT_VALIDATION_MESSAGE)  # our own msgid (identifiers.py)
+        else:
+            message = _VALIDATION_MESSAGES.get(error_type, _DEFAULT_VALIDATION_MESSAGE)
+        details.append({"field": ".".join(location) or None, "message": message})
+    return details
+
+
+def _envelope(request: Request, error: ApiError) -> JSONResponse:
+    _ = translations(negotiate(request.headers.get("accept-language"))).gettext
+    body = {
+        "error": {
+            "code": error.code,
+            "message": _(error.message).format(**error.params),
+            "details": [
+                {"field": d["field"], "message": _(d["message"])} for d in error.details
+            ],
+        }
+    }
+    return JSONResponse(body, error.status, headers=error.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+        return _envelope(request, error)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        return _envelope(
+            request,
+            ApiError(
+                422, "validation_failed",
+                N_("Some of the data sent is not valid. Correct the fields listed and try again."),
+                details=validation_details(error.errors()),
+            ),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 404:
+            return _envelope(request, not_found())
+        if error.status_code == 405:
+            return _envelope(
+                request, ApiError(405, "method_not_allowed", N_("This address does not accept that kind of request."))
+            )
+        return _envelope(request, ApiError(error.status_code, "http_error", N_("The request could not be handled.")))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _envelope(
+            request,
+            ApiError(500, "internal_error", N_("Something went wrong on our side. Please try again in a few minutes.")),
+        )

@@ -1,0 +1,92 @@
+"""The citizen's own book and their dependents' books (QĐ 1332 groups)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from api_client.models import DependentRef, HealthBook, Me, Representative, RepresentativeUpdate, Visit, VisitPage
+
+from ..deps import CallerDep, OwnPersonId, ReadablePersonId, StoreDep
+from ..errors import not_found
+from ..storage import BookStore
+
+router = APIRouter(tags=["book"])
+
+Limit = Annotated[int, Query(ge=1, le=100, description="Visits per page")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+@router.get("/me", response_model=Me)
+def read_me(caller: CallerDep, store: StoreDep) -> Me:
+    """Who is signed in. Answers at level 1 too, so the app can explain the upgrade."""
+    person_id = store.person_id_for(caller.personal_id) if caller.is_level2 else None
+    return Me(
+        full_name=caller.full_name,
+        personal_id=caller.personal_id,
+        identity_level=2 if caller.is_level2 else 1,
+        can_read_book=caller.is_level2 and person_id is not None,
+        person_id=person_id,
+        roles=store.staff_assignments(caller.personal_id) if caller.is_level2 else [],
+        dependents=store.dependents_of(person_id) if person_id else [],
+    )
+
+
+def _book(store: BookStore, person_id: str) -> JSONResponse:
+    book = store.book(person_id)
+    if book is None:
+        raise not_found("book")
+    return JSONResponse(book)
+
+
+def _visit(store: BookStore, person_id: str, visit_id: str) -> JSONResponse:
+    visit = store.visit(person_id, visit_id)
+    if visit is None:
+        raise not_found("visit")
+    return JSONResponse(visit)
+
+
+@router.get("/me/book", response_model=HealthBook)
+def read_own_book(person_id: OwnPersonId, store: StoreDep) -> JSONResponse:
+    return _book(store, person_id)
+
+
+@router.get("/me/visits", response_model=VisitPage)
+def list_own_visits(person_id: OwnPersonId, store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
+    """Newest first."""
+    return JSONResponse(store.visits_page(person_id, limit, offset))
+
+
+@router.get("/me/visits/{visit_id}", response_model=Visit)
+def read_own_visit(visit_id: str, person_id: OwnPersonId, store: StoreDep) -> JSONResponse:
+    return _visit(store, person_id, visit_id)
+
+
+@router.get("/me/dependents", response_model=list[DependentRef])
+def list_dependents(person_id: OwnPersonId, store: StoreDep) -> list[DependentRef]:
+    return store.dependents_of(person_id)
+
+
+@router.put("/me/representative", response_model=Representative)
+def set_own_representative(update: RepresentativeUpdate, person_id: OwnPersonId, store: StoreDep) -> Representative:
+    """State one's main caregiver or legal representative (QĐ 1332 fields 12-15)."""
+    representative = Representative(**update.model_dump())
+    store.set_representative(person_id, representative)
+    return representative
+
+
+@router.get("/people/{person_id}/book", response_model=HealthBook)
+def read_book(person_id: ReadablePersonId, store: StoreDep) -> JSONResponse:
+    return _book(store, person_id)
+
+
+@router.get("/people/{person_id}/visits", response_model=VisitPage)
+def list_visits(person_id: ReadablePersonId, store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
+    return JSONResponse(store.visits_page(person_id, limit, offset))
+
+
+@router.get("/people/{person_id}/visits/{visit_id}", response_model=Visit)
+def read_visit(visit_id: str, person_id: ReadablePersonId, store: StoreDep) -> JSONResponse:
+    return _visit(store, person_id, visit_id)

@@ -1,0 +1,309 @@
+"""The health book repository: every SQL statement about people, visits and staff lives here.
+
+Writes take validated wire models (`api_client.models`), so nothing half-valid is stored; reads
+return the wire shape as plain dicts, ready to serialise, because the book is read far more
+often than written.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timezone
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from api_client.models import (
+    Administrative,
+    DependentRef,
+    History,
+    Representative,
+    RepresentativeRole,
+    StaffAssignment,
+    Vaccination,
+    Visit,
+)
+
+from .db import ThreadLocalDatabase
+
+HISTORY_KINDS = ("conditions", "allergies", "risk_factors", "family_history", "surgeries", "disabilities")
+_PERSON_COLUMNS = (
+    "id", "personal_id", "full_name", "birth_date", "birth_date_precision", "sex", "ethnicity",
+    "nationality", "occupation", "phone", "address", "blood_group", "insurance", "updated_at",
+)
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _utc_key(moment: datetime) -> str:
+    """Sortable text for ORDER BY, whatever offset the source used."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class BookStore:
+    def __init__(self, database: ThreadLocalDatabase) -> None:
+        self._database = database
+
+    @property
+    def db(self):
+        return self._database.get()
+
+    # ------------------------------------------------------------ writes
+
+    def save_facility(self, code: str, name: str, kind: str, address: str | None = None) -> None:
+        self.db["facilities"].upsert(
+            {"code": code, "name": name, "kind": kind, "province_code": code[:2], "address": address}, pk="code"
+        )
+
+    def facility_name(self, code: str) -> str | None:
+        row = self.db.execute("SELECT name FROM facilities WHERE code = ?", [code]).fetchone()
+        return row[0] if row else None
+
+    def save_person(self, person: Administrative) -> str:
+        """Insert or update by personal ID; returns the book's person id (kept on update)."""
+        db = self.db
+        with db.atomic():
+            existing = db.execute("SELECT id FROM people WHERE personal_id = ?", [person.personal_id]).fetchone()
+            person_id = existing[0] if existing else person.person_id
+            row = _person_row(person, person_id)
+            if existing:
+                del row["created_at"]
+                db["people"].update(person_id, row)
+            else:
+                db["people"].insert(row)
+            db.execute("DELETE FROM representatives WHERE person_id = ?", [person_id])
+            db["representatives"].insert_all(
+                self._representative_row(person_id, representative) for representative in person.representatives
+            )
+        return person_id
+
+    def _representative_row(self, person_id: str, representative: Representative) -> dict[str, Any]:
+        """Links a guardian who has a book, so they can open the dependent's book."""
+        guardian_person_id = self.person_id_for(representative.personal_id) if representative.personal_id else None
+        return {**representative.model_dump(mode="json"), "person_id": person_id, "guardian_person_id": guardian_person_id}
+
+    def set_representative(self, person_id: str, representative: Representative) -> None:
+        """Replace the person's representative of that role (a person states their own caregiver)."""
+        db = self.db
+        with db.atomic():
+            db.execute(
+                "DELETE FROM representatives WHERE person_id = ? AND role = ?", [person_id, representative.role]
+            )
+            db["representatives"].insert(self._representative_row(person_id, representative))
+            self._touch(person_id)
+
+    def save_history(self, person_id: str, history: History) -> None:
+        db = self.db
+        with db.atomic():
+            db.execute("DELETE FROM history_entries WHERE person_id = ?", [person_id])
+            db["history_entries"].insert_all(_history_rows(person_id, history))
+            self._touch(person_id)
+
+    def save_visit(self, person_id: str, visit: Visit, source_key: str | None = None) -> str:
+        """Insert, or replace the visit a facility sent before under the same key (MA_LK)."""
+        db = self.db
+        with db.atomic():
+            if source_key is not None:
+                existing = db.execute(
+                    "SELECT id FROM visits WHERE facility_code = ? AND source_key = ?",
+                    [visit.facility_code, source_key],
+                ).fetchone()
+                if existing:
+                    visit = visit.model_copy(update={"id": existing[0]})
+            db["visits"].upsert(_visit_row(person_id, visit, source_key), pk="id")
+            self._touch(person_id)
+        return visit.id
+
+    def add_vaccination(self, person_id: str, vaccination: Vaccination) -> None:
+        with self.db.atomic():
+            self.db["vaccinations"].insert(_vaccination_row(person_id, vaccination))
+            self._touch(person_id)
+
+    def import_books(self, books: Iterable[BookParts]) -> None:
+        """New people with everything they have, in one transaction (the scale generator's path)."""
+        people, histories, visits, vaccinations = [], [], [], []
+        for book in books:
+            person_id = book.person.person_id
+            people.append(_person_row(book.person, person_id))
+            histories.extend(_history_rows(person_id, book.history))
+            visits.extend(_visit_row(person_id, visit) for visit in book.visits)
+            vaccinations.extend(_vaccination_row(person_id, vaccination) for vaccination in book.vaccinations)
+        db = self.db
+        with db.atomic():
+            db["people"].insert_all(people)
+            db["history_entries"].insert_all(histories)
+            db["visits"].insert_all(visits)
+            db["vaccinations"].insert_all(vaccinations)
+
+    def add_staff(self, personal_id: str, role: str, facility_code: str | None = None, area: str | None = None) -> None:
+        self.db["staff"].insert({"personal_id": personal_id, "role": role, "facility_code": facility_code, "area": area})
+
+    def _touch(self, person_id: str) -> None:
+        self.db.execute("UPDATE people SET updated_at = ? WHERE id = ?", [now_utc(), person_id])
+
+    # ------------------------------------------------------------ reads
+
+    def person_id_for(self, personal_id: str) -> str | None:
+        row = self.db.execute("SELECT id FROM people WHERE personal_id = ?", [personal_id]).fetchone()
+        return row[0] if row else None
+
+    def count_people(self) -> int:
+        return self.db.execute("SELECT count(*) FROM people").fetchone()[0]
+
+    def person(self, person_id: str) -> dict[str, Any] | None:
+        db = self.db
+        row = db.execute(f"SELECT {', '.join(_PERSON_COLUMNS)} FROM people WHERE id = ?", [person_id]).fetchone()
+        if row is None:
+            return None
+        person = dict(zip(_PERSON_COLUMNS, row))
+        person["person_id"] = person.pop("id")
+        person["insurance"] = json.loads(person["insurance"]) if person["insurance"] else None
+        person["representatives"] = [
+            {"role": role, "full_name": name, "relationship": relationship, "personal_id": pid, "phone": phone}
+            for role, name, relationship, pid, phone in db.execute(
+                "SELECT role, full_name, relationship, personal_id, phone FROM representatives "
+                "WHERE person_id = ? ORDER BY id",
+                [person_id],
+            )
+        ]
+        return {key: value for key, value in person.items() if value is not None}
+
+    def book(self, person_id: str) -> dict[str, Any] | None:
+        person = self.person(person_id)
+        if person is None:
+            return None
+        db = self.db
+        history: dict[str, list] = {kind: [] for kind in HISTORY_KINDS}
+        for kind, data in db.execute(
+            "SELECT kind, data FROM history_entries WHERE person_id = ? ORDER BY id", [person_id]
+        ):
+            history[kind].append(json.loads(data))
+        visits = [
+            json.loads(data)
+            for (data,) in db.execute(
+                "SELECT data FROM visits WHERE person_id = ? ORDER BY started_at DESC", [person_id]
+            )
+        ]
+        vaccinations = [
+            json.loads(data)
+            for (data,) in db.execute(
+                "SELECT data FROM vaccinations WHERE person_id = ? ORDER BY given_on, id", [person_id]
+            )
+        ]
+        updated_at = person.pop("updated_at")
+        return {
+            "person": person, "history": history, "visits": visits,
+            "vaccinations": vaccinations, "updated_at": updated_at,
+        }
+
+    def visits_page(self, person_id: str, limit: int, offset: int) -> dict[str, Any]:
+        db = self.db
+        total = db.execute("SELECT count(*) FROM visits WHERE person_id = ?", [person_id]).fetchone()[0]
+        rows = db.execute(
+            "SELECT data FROM visits WHERE person_id = ? ORDER BY started_at DESC LIMIT ? OFFSET ?",
+            [person_id, limit, offset],
+        )
+        items = [_visit_summary(json.loads(data)) for (data,) in rows]
+        return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+    def visit(self, person_id: str, visit_id: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT data FROM visits WHERE id = ? AND person_id = ?", [visit_id, person_id]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def dependents_of(self, guardian_person_id: str) -> list[DependentRef]:
+        rows = self.db.execute(
+            "SELECT p.id, p.full_name, p.birth_date, r.relationship FROM representatives r "
+            "JOIN people p ON p.id = r.person_id "
+            "WHERE r.guardian_person_id = ? AND r.role = ? ORDER BY p.birth_date",
+            [guardian_person_id, RepresentativeRole.GUARDIAN],
+        )
+        return [
+            DependentRef(person_id=pid, full_name=name, birth_date=birth, relationship=relationship)
+            for pid, name, birth, relationship in rows
+        ]
+
+    def is_guardian(self, guardian_person_id: str, person_id: str) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM representatives WHERE guardian_person_id = ? AND person_id = ? AND role = ?",
+                [guardian_person_id, person_id, RepresentativeRole.GUARDIAN],
+            ).fetchone()
+            is not None
+        )
+
+    def staff_assignments(self, personal_id: str) -> list[StaffAssignment]:
+        rows = self.db.execute(
+            "SELECT s.role, s.facility_code, f.name, s.area FROM staff s "
+            "LEFT JOIN facilities f ON f.code = s.facility_code WHERE s.personal_id = ? ORDER BY s.id",
+            [personal_id],
+        )
+        return [
+            StaffAssignment(role=role, facility_code=code, facility_name=name, area=area)
+            for role, code, name, area in rows
+        ]
+
+
+class BookParts(Protocol):
+    person: Administrative
+    history: History
+    visits: list[Visit]
+    vaccinations: list[Vaccination]
+
+
+def _person_row(person: Administrative, person_id: str) -> dict[str, Any]:
+    row = person.model_dump(mode="json", exclude={"representatives", "person_id"})
+    stamp = now_utc()
+    row.update(
+        id=person_id,
+        insurance=json.dumps(row["insurance"], ensure_ascii=False) if row["insurance"] else None,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    return row
+
+
+def _history_rows(person_id: str, history: History) -> list[dict[str, Any]]:
+    dumped = history.model_dump(mode="json")
+    return [
+        {"person_id": person_id, "kind": kind, "data": json.dumps(item, ensure_ascii=False)}
+        for kind in HISTORY_KINDS
+        for item in dumped[kind]
+    ]
+
+
+def _visit_row(person_id: str, visit: Visit, source_key: str | None = None) -> dict[str, Any]:
+    return {
+        "id": visit.id, "person_id": person_id, "facility_code": visit.facility_code, "source_key": source_key,
+        "started_at": _utc_key(visit.started_at), "data": visit.model_dump_json(exclude_none=True),
+        "received_at": now_utc(),
+    }
+
+
+def _vaccination_row(person_id: str, vaccination: Vaccination) -> dict[str, Any]:
+    return {
+        "person_id": person_id, "given_on": vaccination.given_on.isoformat(),
+        "data": vaccination.model_dump_json(exclude_none=True),
+    }
+
+
+def _visit_summary(visit: dict[str, Any]) -> dict[str, Any]:
+    diagnoses = visit.get("diagnoses") or []
+    summary = {
+        key: visit[key]
+        for key in ("id", "facility_code", "facility_name", "visit_type", "started_at", "ended_at")
+        if key in visit
+    }
+    if diagnoses and diagnoses[0].get("main"):
+        summary["main_diagnosis"] = diagnoses[0]
+    summary["has_documents"] = any(
+        key in visit for key in ("discharge_paper", "referral", "re_exam", "record_summary")
+    )
+    return summary
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex

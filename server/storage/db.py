@@ -1,0 +1,33 @@
+"""SQLite connections: WAL, one connection per thread (FastAPI runs sync routes in a thread pool)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from sqlite_utils import Database
+
+
+def connect(path: Path) -> Database:
+    # A thread pool may hand a request to any worker; each thread gets its own connection,
+    # so the same-thread check adds nothing but errors.
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return Database(conn)
+
+
+class ThreadLocalDatabase:
+    """Hands each thread its own connection to one database file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def get(self) -> Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = connect(self.path)
+        return db
