@@ -15,7 +15,7 @@ $(INSTALLED): pyproject.toml
 
 # Compiled catalogs are build output (.gitignore): make them from the .po files every time.
 catalogs: $(INSTALLED)
-	$(BIN)/pybabel compile --use-fuzzy -D "messages idp" -d locales
+	$(BIN)/pybabel compile -D "messages idp" -d locales
 
 # After changing visible strings: extract, then merge into the vi and en catalogs.
 update-catalogs: $(INSTALLED)

@@ -59,6 +59,16 @@ def login_page(
     username: str = "",
 ) -> str:
     _ = translations(lang).gettext
+    text = {  # outside the f-string below, so that Babel extracts them
+        "title": _("VNeID sign-in"),
+        "intro": _("{client} asks you to sign in with your electronic identity account.").format(client=client_name),
+        "username": _("Personal ID number"),
+        "username_hint": _("The 12 digits on your chip ID card."),
+        "password": _("Password"),
+        "submit": _("Sign in"),
+        "notice": _("This is a test identity provider that imitates VNeID. It holds only demo accounts."),
+    }
+    text = {key: escape(value) for key, value in text.items()}
     other = "en" if lang == "vi" else "vi"
     switch_query = urlencode({**query, "ui_locales": other})
     switch_label = "English" if other == "en" else "Tiếng Việt"
@@ -66,23 +76,23 @@ def login_page(
     error_html = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
     body = f"""
 <p class="lang"><a href="authorize?{escape(switch_query)}" hreflang="{other}" lang="{other}">{switch_label}</a></p>
-<div class="brand">{escape(_("VNeID sign-in"))}</div>
+<div class="brand">{text["title"]}</div>
 <div class="card">
-  <p>{escape(_("{client} asks you to sign in with your electronic identity account.").format(client=client_name))}</p>
+  <p>{text["intro"]}</p>
   {error_html}
   <form method="post" action="{escape(action)}" autocomplete="on">
     <input type="hidden" name="csrf" value="{escape(csrf)}">
-    <label for="username">{escape(_("Personal ID number"))}</label>
+    <label for="username">{text["username"]}</label>
     <input type="text" id="username" name="username" inputmode="numeric" autocomplete="username"
       maxlength="12" required value="{escape(username)}" aria-describedby="username-hint">
-    <p class="hint" id="username-hint">{escape(_("The 12 digits on your chip ID card."))}</p>
-    <label for="password">{escape(_("Password"))}</label>
+    <p class="hint" id="username-hint">{text["username_hint"]}</p>
+    <label for="password">{text["password"]}</label>
     <input type="password" id="password" name="password" autocomplete="current-password" required>
-    <button type="submit">{escape(_("Sign in"))}</button>
+    <button type="submit">{text["submit"]}</button>
   </form>
-  <p class="notice">{escape(_("This is a test identity provider that imitates VNeID. It holds only demo accounts."))}</p>
+  <p class="notice">{text["notice"]}</p>
 </div>"""
-    return _page(lang, _("VNeID sign-in"), body)
+    return _page(lang, text["title"], body)
 
 
 def message_page(*, lang: str, title: str, message: str) -> str:

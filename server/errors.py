@@ -115,14 +115,12 @@ def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def _envelope(request: Request, error: ApiError) -> JSONResponse:
-    _ = translations(negotiate(request.headers.get("accept-language"))).gettext
+    translate = translations(negotiate(request.headers.get("accept-language"))).gettext
     body = {
         "error": {
             "code": error.code,
-            "message": _(error.message).format(**error.params),
-            "details": [
-                {"field": d["field"], "message": _(d["message"])} for d in error.details
-            ],
+            "message": translate(error.message).format(**error.params),
+            "details": [{"field": d["field"], "message": translate(d["message"])} for d in error.details],
         }
     }
     return JSONResponse(body, error.status, headers=error.headers)
