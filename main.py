@@ -119,6 +119,7 @@ def serve(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines name people's book URLs
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")
     import uvicorn
 

@@ -59,7 +59,9 @@ def create_main(config: AppConfig):
                 page.update()
                 return
             provider = VneidProvider(oidc, metadata, config.redirect_url)
-            await page.login(provider, authorization=AuthlibAuthorization)
+            # Same tab, not a popup: phone browsers block popups opened after a server round trip.
+            await page.login(provider, authorization=AuthlibAuthorization, redirect_to_page=True,
+                             on_open_authorization_url=open_in_same_tab)
 
         page.on_login = on_login
         page.add(
@@ -70,6 +72,10 @@ def create_main(config: AppConfig):
         )
 
     return main
+
+
+async def open_in_same_tab(url: str) -> None:
+    await ft.UrlLauncher().launch_url(url, web_only_window_name="_self")
 
 
 async def _access(tokens) -> str:

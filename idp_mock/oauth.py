@@ -240,6 +240,9 @@ class OAuthServer(AuthorizationServer):
         self.register_endpoint(LogoutEndpoint)
 
     def _access_token(self, *, client: Client, grant_type: str, user: Account, scope: str) -> str:
+        return self.access_token_for(user, client, scope)
+
+    def access_token_for(self, user: Account, client: Client, scope: str = "openid profile") -> str:
         """An RFC 9068 JWT access token, so the API can verify it against our JWKS alone."""
         now = int(self.store.clock())
         claims = {

@@ -1,0 +1,115 @@
+"""Browser tests: the real one-process server, driven by Debian's Chromium through Playwright.
+
+Flutter paints on a canvas; its semantics tree (roles, labels, `flt-semantics-identifier`) is
+switched on by clicking the hidden placeholder, as verified in tech-stack.md.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory):
+    port = free_port()
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    log = open(data_dir / "server.log", "w")
+    env = {**os.environ, "FLET_WEB_NO_CDN": "1", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--port", str(port), "--data-dir", str(data_dir)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start:\n{(data_dir / 'server.log').read_text()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")  # sync Playwright runs an event loop; end it before async tests run
+def chromium():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required: `make test` installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium):
+    """A narrow, phone-sized window with its own cookies and storage."""
+    context = chromium.new_context(viewport={"width": 412, "height": 860}, locale="vi-VN")
+    yield context.new_page()
+    context.close()
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    enable_semantics(page)
+
+
+def enable_semantics(page: Page) -> None:
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
+    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    page.wait_for_selector("flt-semantics", state="attached", timeout=30_000)
+
+
+def sign_in(page: Page, url: str, personal_id: str, password: str = "demo") -> None:
+    """From the app's first screen, through the provider's login page, back into the app."""
+    open_app(page, url)
+    page.get_by_role("button", name="Đăng nhập bằng VNeID").click()
+    page.wait_for_url("**/idp/authorize**", timeout=20_000)
+    page.fill("#username", personal_id)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/**", timeout=20_000)
+    enable_semantics(page)
+
+
+def by_id(page: Page, identifier: str):
+    return page.locator(f"[flt-semantics-identifier='{identifier}']")
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Saved as a test artifact; the canvas repaints after the semantics tree, so wait first."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
