@@ -21,6 +21,8 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
+from .errors import Offline
+
 with warnings.catch_warnings():  # Authlib nudges towards httpx2; the stack is pinned to httpx
     warnings.simplefilter("ignore", DeprecationWarning)
     from authlib.integrations.httpx_client import AsyncOAuth2Client
@@ -32,6 +34,14 @@ ID_TOKEN_ALGORITHMS = ["RS256", "ES256"]
 
 class SignInError(Exception):
     """The provider refused, or what it sent back cannot be trusted."""
+
+
+async def _send(call):
+    """Transport failures are `Offline` (try again later), never a refusal (sign in again)."""
+    try:
+        return await call
+    except httpx.TransportError as error:
+        raise Offline(str(error)) from error
 
 
 @dataclass(frozen=True)
@@ -77,9 +87,9 @@ class OidcClient:
     async def metadata(self) -> dict[str, Any]:
         if self._metadata is None:
             async with self._oauth() as oauth:
-                response = await oauth.request(
+                response = await _send(oauth.request(
                     "GET", f"{self.issuer}/.well-known/openid-configuration", withhold_token=True
-                )
+                ))
             response.raise_for_status()
             metadata = response.json()
             if metadata.get("issuer") != self.issuer:
@@ -91,7 +101,7 @@ class OidcClient:
         if self._keys is None or refresh:
             metadata = await self.metadata()
             async with self._oauth() as oauth:
-                response = await oauth.request("GET", metadata["jwks_uri"], withhold_token=True)
+                response = await _send(oauth.request("GET", metadata["jwks_uri"], withhold_token=True))
             response.raise_for_status()
             self._keys = KeySet.import_key_set(response.json())
         return self._keys
@@ -114,9 +124,11 @@ class OidcClient:
         metadata = await self.metadata()
         async with self._oauth(pending.redirect_uri) as oauth:
             try:
-                token = await oauth.fetch_token(
+                token = await _send(oauth.fetch_token(
                     metadata["token_endpoint"], code=code, code_verifier=pending.code_verifier
-                )
+                ))
+            except Offline:
+                raise
             except Exception as error:  # Authlib raises its own OAuthError; keep one type for callers
                 raise SignInError(f"the provider refused the code: {error}") from None
         claims = await self.verify_id_token(token.get("id_token", ""), nonce=pending.nonce,
@@ -127,7 +139,9 @@ class OidcClient:
         metadata = await self.metadata()
         async with self._oauth() as oauth:
             try:
-                token = await oauth.refresh_token(metadata["token_endpoint"], refresh_token=refresh_token)
+                token = await _send(oauth.refresh_token(metadata["token_endpoint"], refresh_token=refresh_token))
+            except Offline:
+                raise
             except Exception as error:
                 raise SignInError(f"the provider refused the refresh token: {error}") from None
         if token.get("id_token"):

@@ -6,7 +6,7 @@ from gettext import NullTranslations
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from locales import LANGUAGES, LOCALES_DIR, translations
@@ -14,12 +14,13 @@ from locales import LANGUAGES, LOCALES_DIR, translations
 ROOT = Path(__file__).resolve().parents[1]
 DOMAINS = {"messages": ["app", "api_client", "server"], "idp": ["idp_mock"]}
 METHOD_MAP = [("**.py", "python")]
+KEYWORDS = {**DEFAULT_KEYWORDS, "t": None, "plural": (1, 2)}  # app.i18n.Translator
 
 
 def source_messages(domain: str) -> set[str]:
     found = set()
     for package in DOMAINS[domain]:
-        for _filename, _lineno, message, _comments, _context in extract_from_dir(ROOT / package, METHOD_MAP):
+        for _filename, _lineno, message, _comments, _context in extract_from_dir(ROOT / package, METHOD_MAP, keywords=KEYWORDS):
             found.add(message if isinstance(message, str) else message[0])
     return found
 

@@ -1,0 +1,69 @@
+"""Services between the views and the API client, wired once per session for its platform."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import flet as ft
+import httpx
+
+from api_client.client import HealthBookClient
+from api_client.oidc import OidcClient
+
+from ..config import AppConfig
+from ..state import AppState
+from .auth import AuthService, NativeSignIn
+from .book import BookService
+from .cache import KeyStore, OfflineCache, cache_key
+from .session import SessionService
+
+REFRESH_TOKEN_KEY = "sskdt.refresh_token"
+SessionContext: ft.ContextProvider[SessionService | None] = ft.create_context(None)
+
+
+class KeystoreTokenStore:
+    """The refresh token in the platform keystore (Android Keystore, iOS Keychain)."""
+
+    def __init__(self, keystore: KeyStore) -> None:
+        self.keystore = keystore
+
+    async def load(self) -> str | None:
+        return await self.keystore.get(REFRESH_TOKEN_KEY)
+
+    async def save(self, refresh_token: str) -> None:
+        await self.keystore.set(REFRESH_TOKEN_KEY, refresh_token)
+
+    async def clear(self) -> None:
+        await self.keystore.remove(REFRESH_TOKEN_KEY)
+
+
+def app_data_dir() -> Path:
+    """Flet builds set FLET_APP_STORAGE_DATA to the app's private data folder."""
+    return Path(os.environ.get("FLET_APP_STORAGE_DATA") or Path.home() / ".sskdt")
+
+
+async def create_session(page: ft.Page, state: AppState, config: AppConfig, *, keystore: KeyStore | None = None,
+                         transport: httpx.AsyncBaseTransport | None = None) -> SessionService:
+    """Web: tokens in server memory, no cache. Phones: keystore, encrypted cache, deep-link sign-in.
+
+    `transport` lets tests run the whole app against the server in process."""
+    oidc = OidcClient(issuer=config.idp_issuer, client_id=config.client_id, transport=transport)
+    native = None
+    cache = None
+    token_store = None
+    if not page.web:
+        from flet_secure_storage import SecureStorage
+
+        keystore = keystore or SecureStorage()
+        token_store = KeystoreTokenStore(keystore)
+        cache = OfflineCache(app_data_dir() / "book-cache.db", await cache_key(keystore))
+        native = NativeSignIn(oidc, config.redirect_url, launch=lambda url: ft.UrlLauncher().launch_url(url))
+    auth = AuthService(oidc, token_store=token_store)
+    client = HealthBookClient.connect(config.api_url, token=auth.access_token, language=state.language,
+                                      transport=transport)
+    return SessionService(page=page, state=state, config=config, oidc=oidc, auth=auth,
+                          books=BookService(client, cache), native=native)
+
+
+__all__ = ["SessionContext", "SessionService", "create_session"]

@@ -1,0 +1,138 @@
+"""Reusable pieces of the screens. Plain data in, controls out; no I/O, no global state.
+
+`Ui` bundles what every piece needs to render for this reader: the translator and the type scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import flet as ft
+
+from .. import theme
+from ..i18n import Translator
+from ..state import AppState, StateContext
+
+
+@dataclass(frozen=True)
+class Ui:
+    t: Translator
+    type: theme.TypeScale
+
+
+def use_ui() -> tuple[AppState, Ui]:
+    """The app state (re-rendering the caller when it changes) and how to render for this reader."""
+    state = ft.use_context(StateContext)
+    return state, Ui(Translator(state.language), theme.LARGE if state.large_text else theme.NORMAL)
+
+
+def text(value: str, ui: Ui, *, size: float | None = None, bold: bool = False, color: str | None = None,
+         selectable: bool = False) -> ft.Text:
+    return ft.Text(value, size=size or ui.type.body, weight=ft.FontWeight.BOLD if bold else None,
+                   color=color, selectable=selectable)
+
+
+def heading(value: str, ui: Ui, *, level: int = 2) -> ft.Semantics:
+    size = ui.type.headline if level == 1 else ui.type.title
+    return ft.Semantics(header=True, heading_level=level,
+                        content=ft.Text(value, size=size, weight=ft.FontWeight.BOLD, color=theme.PRIMARY))
+
+
+def card(controls: list[ft.Control], *, bgcolor: str = theme.SURFACE, border_color: str | None = None,
+         identifier: str | None = None) -> ft.Control:
+    box = ft.Container(
+        content=ft.Column(controls, spacing=theme.SPACE_S),
+        padding=theme.SPACE_L,
+        bgcolor=bgcolor,
+        border_radius=theme.RADIUS,
+        border=ft.Border.all(2, border_color) if border_color else ft.Border.all(1, "#D5DCE3"),
+    )
+    return ft.Semantics(identifier=identifier, container=True, content=box) if identifier else box
+
+
+def section(title: str, controls: list[ft.Control], ui: Ui, *, identifier: str | None = None) -> ft.Control:
+    return card([heading(title, ui), *controls], identifier=identifier)
+
+
+def info_row(label: str, value: str, ui: Ui) -> ft.Control:
+    """Label above value, so long Vietnamese text wraps instead of being cut in large-text mode."""
+    return ft.Column(
+        [ft.Text(label, size=ui.type.small, color=theme.MUTED), ft.Text(value, size=ui.type.body, selectable=True)],
+        spacing=2,
+    )
+
+
+def empty_state(message: str, ui: Ui, icon: ft.IconData = ft.Icons.INBOX_OUTLINED) -> ft.Control:
+    return ft.Row(
+        [ft.Icon(icon, color=theme.MUTED, size=28), ft.Text(message, size=ui.type.body, color=theme.MUTED, expand=True)],
+        spacing=theme.SPACE_M,
+    )
+
+
+def loading(message: str, ui: Ui) -> ft.Control:
+    return ft.Semantics(
+        identifier="loading", live_region=True,
+        content=ft.Container(
+            ft.Column([ft.ProgressRing(), ft.Text(message, size=ui.type.body)],
+                      horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=theme.SPACE_L),
+            alignment=ft.Alignment.CENTER, padding=theme.SPACE_XL * 2,
+        ),
+    )
+
+
+def error_state(message: str, ui: Ui, on_retry: Callable) -> ft.Control:
+    return ft.Semantics(
+        identifier="error", live_region=True,
+        content=card(
+            [
+                ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=theme.DANGER, size=32),
+                        ft.Text(message, size=ui.type.body, expand=True)], spacing=theme.SPACE_M),
+                ft.FilledButton(ui.t("Try again"), icon=ft.Icons.REFRESH, on_click=on_retry,
+                                height=theme.TOUCH_TARGET),
+            ],
+            border_color=theme.DANGER,
+        ),
+    )
+
+
+def banner(message: str, ui: Ui, *, tone: str, icon: ft.IconData, identifier: str) -> ft.Control:
+    colours = {
+        "danger": (theme.DANGER_CONTAINER, theme.ON_DANGER_CONTAINER, theme.DANGER),
+        "warning": (theme.WARNING_CONTAINER, theme.WARNING, theme.WARNING),
+        "info": ("#E3EEF9", theme.PRIMARY, theme.PRIMARY),
+    }
+    background, foreground, border = colours[tone]
+    return ft.Semantics(
+        identifier=identifier, live_region=True,
+        content=ft.Container(
+            ft.Row([ft.Icon(icon, color=border), ft.Text(message, size=ui.type.body, color=foreground, expand=True)],
+                   spacing=theme.SPACE_M),
+            bgcolor=background, padding=theme.SPACE_M, border_radius=theme.RADIUS,
+            border=ft.Border.all(1, border),
+        ),
+    )
+
+
+def status_chip(label: str, ui: Ui, tone: str) -> ft.Control:
+    colours = {
+        "danger": (theme.DANGER_CONTAINER, theme.ON_DANGER_CONTAINER),
+        "warning": (theme.WARNING_CONTAINER, theme.WARNING),
+        "success": (theme.SUCCESS_CONTAINER, theme.SUCCESS),
+        "neutral": ("#E8ECF0", theme.MUTED),
+    }
+    background, foreground = colours[tone]
+    return ft.Container(
+        ft.Text(label, size=ui.type.small, color=foreground, weight=ft.FontWeight.BOLD),
+        bgcolor=background, padding=ft.Padding.symmetric(horizontal=theme.SPACE_S, vertical=2),
+        border_radius=theme.RADIUS,
+    )
+
+
+def page_column(controls: list[ft.Control]) -> ft.Control:
+    """The scrolling body of a screen, centred and capped in width on desktops."""
+    return ft.Column(
+        [ft.Container(ft.Column(controls, spacing=theme.SPACE_L, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+                      padding=theme.SPACE_L, width=theme.CONTENT_MAX_WIDTH)],
+        scroll=ft.ScrollMode.AUTO, expand=True, horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+    )

@@ -1,0 +1,32 @@
+"""The route table: every screen of the app, in one place."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from .views.callback import CallbackView
+from .views.family import FamilyView
+from .views.history import HistoryView
+from .views.home import HomeView
+from .views.layout import AppLayout
+from .views.level_upgrade import LevelUpgradeView
+from .views.settings import SettingsView
+from .views.sign_in import SignInView
+from .views.vaccinations import VaccinationsView
+from .views.visit_detail import VisitDetailView
+from .views.visits import VisitsView
+
+ROUTES = [
+    ft.Route(path="sign-in", component=SignInView),
+    ft.Route(path="callback", component=CallbackView),  # phones: the deep link back from VNeID
+    ft.Route(path="level-2", component=LevelUpgradeView),
+    ft.Route(component=AppLayout, children=[  # signed in at level 2
+        ft.Route(index=True, component=HomeView),
+        ft.Route(path="visits", component=VisitsView),
+        ft.Route(path="visits/:visit_id", component=VisitDetailView),
+        ft.Route(path="history", component=HistoryView),
+        ft.Route(path="vaccinations", component=VaccinationsView),
+        ft.Route(path="family", component=FamilyView),
+        ft.Route(path="settings", component=SettingsView),
+    ]),
+]

@@ -1,0 +1,167 @@
+"""The session's flows: sign in, open a book, switch person, change language, sign out.
+
+Views call these; the flows talk to the services and put results into `AppState`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import flet as ft
+
+from api_client.errors import ApiError, NotAuthenticated, Offline
+from api_client.oidc import OidcClient, SignInError, Tokens
+
+from ..config import AppConfig
+from ..i18n import Translator
+from ..state import AppState
+from .auth import AuthlibAuthorization, AuthService, NativeSignIn, VneidProvider
+from .book import BookService
+
+log = logging.getLogger("app.session")
+
+
+async def open_in_same_tab(url: str) -> None:
+    await ft.UrlLauncher().launch_url(url, web_only_window_name="_self")
+
+
+def user_message(error: Exception, t: Translator) -> str:
+    """What went wrong and what to do, in the reader's language."""
+    if isinstance(error, Offline):
+        return t("The health book server cannot be reached. Check your internet connection and try again.")
+    if isinstance(error, NotAuthenticated):
+        return t("Your session has ended. Please sign in again.")
+    if isinstance(error, ApiError) and error.message:
+        return error.message  # the server already says it in the reader's language
+    if isinstance(error, SignInError):
+        return t("Sign-in did not complete. Please try again.")
+    return t("Something went wrong. Please try again.")
+
+
+@dataclass
+class SessionService:
+    page: ft.Page
+    state: AppState
+    config: AppConfig
+    oidc: OidcClient
+    auth: AuthService
+    books: BookService
+    native: NativeSignIn | None = None  # phones; the web uses page.login
+
+    @property
+    def t(self) -> Translator:
+        return Translator(self.state.language)
+
+    async def navigate(self, route: str) -> None:
+        if self.page.route != route:
+            await self.page.push_route(route)
+
+    def go(self, route: str) -> Callable[[], Awaitable[None]]:
+        """An event handler that navigates (Flet awaits coroutine functions, not lambdas' coroutines)."""
+
+        async def handler() -> None:
+            await self.navigate(route)
+
+        return handler
+
+    # ---------------------------------------------------------------- sign in
+
+    async def sign_in(self) -> None:
+        self.state.sign_in_error = None
+        try:
+            if self.native:
+                await self.native.start(ui_locales=self.state.language)
+                return
+            metadata = await self.oidc.metadata()
+        except (Offline, SignInError) as error:
+            self.state.sign_in_failed(self.t("The VNeID sign-in service cannot be reached. Try again later."))
+            log.info("sign-in could not start: %s", type(error).__name__)
+            return
+        provider = VneidProvider(self.oidc, metadata, self.config.redirect_url, ui_locales=self.state.language)
+        # Same tab, not a popup: phone browsers block popups opened after a server round trip.
+        await self.page.login(provider, authorization=AuthlibAuthorization, redirect_to_page=True,
+                              on_open_authorization_url=open_in_same_tab)
+
+    async def on_web_login(self, event: ft.LoginEvent) -> None:
+        authorization = self.page.auth
+        if event.error or not isinstance(authorization, AuthlibAuthorization) or authorization.tokens is None:
+            log.info("web sign-in failed: %s", event.error_description or event.error)
+            self.state.sign_in_failed(self.t("Sign-in did not complete. Please try again."))
+            return
+        await self.signed_in(authorization.tokens)
+
+    async def complete_native(self, callback_route: str) -> None:
+        try:
+            tokens = await self.native.complete(callback_route)
+        except (SignInError, Offline) as error:
+            self.state.sign_in_failed(user_message(error, self.t))
+            await self.navigate("/sign-in")
+            return
+        await self.signed_in(tokens)
+
+    async def signed_in(self, tokens: Tokens) -> None:
+        await self.auth.accept(tokens)
+        try:
+            me = await self.books.me()
+        except (ApiError, Offline) as error:
+            self.state.sign_in_failed(user_message(error, self.t))
+            return
+        self.state.sign_in_completed(me)
+        await self.navigate("/" if me.identity_level >= 2 else "/level-2")
+
+    async def resume(self) -> None:
+        """Phones: open straight into the book with the keystore's refresh token, even offline."""
+        if not await self.auth.resume():
+            return
+        try:
+            me = await self.books.me()  # the cached one when offline
+        except (ApiError, Offline):
+            return
+        self.state.sign_in_completed(me)
+
+    # ---------------------------------------------------------------- the book
+
+    async def load_book(self) -> None:
+        state = self.state
+        if state.me is None or state.active_person_id is None:
+            return
+        state.loading()
+        try:
+            loaded = await self.books.load(state.active_person_id, own=state.active_person_id == state.me.person_id)
+        except NotAuthenticated:
+            await self.sign_out()
+            return
+        except (ApiError, Offline) as error:
+            state.failed(user_message(error, self.t))
+            return
+        state.loaded(loaded.book, offline=loaded.offline, synced_at=loaded.synced_at)
+
+    async def choose_person(self, person_id: str) -> None:
+        self.state.choose_person(person_id)
+        await self.navigate("/")
+
+    def set_language(self, language: str) -> None:
+        self.state.language = language
+        self.books.client.language = language
+        self.page.locale_configuration = locale_configuration(language)
+
+    # ---------------------------------------------------------------- sign out
+
+    async def sign_out(self) -> None:
+        """Forget everything here (tokens, cached books); on the web also end the provider session."""
+        end_session = await self.auth.sign_out(post_logout_redirect_uri=self.config.post_logout_url)
+        self.books.forget()
+        self.state.signed_out()
+        self.page.logout()
+        if end_session and self.page.web:
+            await open_in_same_tab(end_session)
+        else:
+            await self.navigate("/sign-in")
+
+
+def locale_configuration(language: str) -> ft.LocaleConfiguration:
+    supported = [ft.Locale("vi", "VN"), ft.Locale("en", "US")]
+    current = supported[0] if language == "vi" else supported[1]
+    return ft.LocaleConfiguration(supported_locales=supported, current_locale=current)

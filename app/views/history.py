@@ -1,0 +1,27 @@
+"""History (tiền sử): every group, each saying plainly when nothing is recorded."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from .. import theme
+from ..components import empty_state, heading, page_column, section, text, use_ui
+from ..viewmodels.history import build_history
+
+
+@ft.component
+def HistoryView():
+    state, ui = use_ui()
+    t = ui.t
+    sections = []
+    for group in build_history(state.book.history, t):
+        rows = [
+            ft.Column([
+                text(row.primary, ui, bold=True, color=theme.DANGER if row.alert else None),
+                text(row.secondary, ui, size=ui.type.small, color=theme.MUTED),
+            ], spacing=2)
+            for row in group.rows
+        ]
+        sections.append(section(group.title, rows or [empty_state(t("Nothing recorded"), ui)], ui,
+                                identifier=f"history-{group.key}"))
+    return page_column([heading(t("Medical history"), ui, level=1), *sections])

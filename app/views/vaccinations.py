@@ -1,0 +1,47 @@
+"""Vaccinations: doses received; for young children the national schedule, done / due / overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import flet as ft
+
+from .. import theme
+from ..components import card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
+from ..viewmodels.vaccinations import DoseStatus, build_vaccinations
+
+STATUS_TONE = {DoseStatus.DONE: "success", DoseStatus.OVERDUE: "danger", DoseStatus.DUE: "warning",
+               DoseStatus.UPCOMING: "neutral"}
+
+
+@ft.component
+def VaccinationsView():
+    state, ui = use_ui()
+    t = ui.t
+    book = state.book
+    model = build_vaccinations(book.person.birth_date, book.vaccinations, today=date.today(), t=t)
+    controls: list[ft.Control] = [heading(t("Vaccinations"), ui, level=1)]
+    if model.schedule:
+        rows = [
+            ft.Semantics(identifier=f"dose-{row.status}", container=True, content=ft.Row([
+                ft.Column([text(row.title, ui, bold=row.status is not DoseStatus.DONE),
+                           text(row.when, ui, size=ui.type.small, color=theme.MUTED)], spacing=2, expand=True),
+                status_chip(row.status_label, ui, STATUS_TONE[row.status]),
+            ], vertical_alignment=ft.CrossAxisAlignment.CENTER))
+            for row in model.schedule
+        ]
+        controls.append(section(t("National immunisation schedule"), [
+            text(t("Free vaccines of the national programme for children, by age."), ui, size=ui.type.small,
+                 color=theme.MUTED),
+            *rows,
+        ], ui, identifier="schedule"))
+    doses = [
+        card([text(d.title, ui, bold=True), info_row(t("Date"), d.given_on, ui),
+              info_row(t("Place"), d.place, ui) if d.place else ft.Container(),
+              info_row(t("Batch"), d.batch, ui) if d.batch else ft.Container(),
+              text(d.programme, ui, size=ui.type.small, color=theme.MUTED)])
+        for d in model.doses
+    ]
+    controls.append(heading(t("Doses received"), ui))
+    controls += doses or [card([empty_state(t("No vaccinations recorded yet."), ui)])]
+    return page_column(controls)

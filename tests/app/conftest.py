@@ -1,0 +1,30 @@
+"""The app headless, against the real server in process: sign in as a demo account, then look."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from app.config import AppConfig
+from app.main import create_main
+
+from ..support import BASE_URL, sign_in
+from .harness import Harness
+
+
+@pytest.fixture
+def open_app(stack, clock):
+    """`harness = await open_app("001055001234")`: signed in (the web callback's effect), on the home screen."""
+
+    async def _open(personal_id: str | None = None, route: str = "/") -> Harness:
+        transport = httpx.ASGITransport(app=stack)
+        main = create_main(AppConfig.for_server(BASE_URL), transport=transport)
+        harness = await Harness.start(main, route=route)
+        if personal_id:
+            tokens = await sign_in(stack, personal_id, clock=clock)
+            session = harness.session_service
+            await session.signed_in(tokens)
+            await harness.settle(30)
+        return harness
+
+    return _open
