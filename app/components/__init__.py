@@ -27,10 +27,8 @@ def use_ui() -> tuple[AppState, Ui]:
     return state, Ui(Translator(state.language), theme.LARGE if state.large_text else theme.NORMAL)
 
 
-def text(value: str, ui: Ui, *, size: float | None = None, bold: bool = False, color: str | None = None,
-         selectable: bool = False) -> ft.Text:
-    return ft.Text(value, size=size or ui.type.body, weight=ft.FontWeight.BOLD if bold else None,
-                   color=color, selectable=selectable)
+def text(value: str, ui: Ui, *, size: float | None = None, bold: bool = False, color: str | None = None) -> ft.Text:
+    return ft.Text(value, size=size or ui.type.body, weight=ft.FontWeight.BOLD if bold else None, color=color)
 
 
 def heading(value: str, ui: Ui, *, level: int = 2) -> ft.Semantics:
@@ -56,10 +54,20 @@ def section(title: str, controls: list[ft.Control], ui: Ui, *, identifier: str |
 
 
 def info_row(label: str, value: str, ui: Ui) -> ft.Control:
-    """Label above value, so long Vietnamese text wraps instead of being cut in large-text mode."""
+    """Label above value, so long Vietnamese text wraps instead of being cut in large-text mode.
+    (Not `selectable`: Flutter web exposes selectable text as a disabled text box to screen readers.)"""
     return ft.Column(
-        [ft.Text(label, size=ui.type.small, color=theme.MUTED), ft.Text(value, size=ui.type.body, selectable=True)],
+        [ft.Text(label, size=ui.type.small, color=theme.MUTED), ft.Text(value, size=ui.type.body)],
         spacing=2,
+    )
+
+
+def icon_button(icon: ft.IconData, label: str, on_click, *, color: str | None = None,
+                disabled: bool = False) -> ft.Control:
+    """An icon button screen readers can name (a tooltip alone gives Flutter web no label)."""
+    return ft.Semantics(
+        label=label, button=True,
+        content=ft.IconButton(icon, tooltip=label, icon_color=color, on_click=on_click, disabled=disabled),
     )
 
 

@@ -27,7 +27,7 @@ def FamilyView():
         for d in me.dependents
     ]
     tiles = [
-        ft.Semantics(identifier=f"person-{index}", button=True, selected=person_id == state.active_person_id,
+        ft.Semantics(identifier=f"person-{index}", selected=person_id == state.active_person_id,
                      content=ft.ListTile(
                          leading=ft.Icon(ft.Icons.PERSON if index == 0 else ft.Icons.CHILD_CARE, color=theme.PRIMARY),
                          title=text(name, ui, bold=True), subtitle=text(detail, ui, size=ui.type.small),

@@ -13,7 +13,7 @@ import flet as ft
 from api_client.identifiers import N_
 
 from .. import theme
-from ..components import banner, error_state, loading, use_ui
+from ..components import banner, error_state, icon_button, loading, use_ui
 from ..services import SessionContext
 from ..state import LoadStatus
 
@@ -80,10 +80,10 @@ def AppLayout():
     subtitle = t("Book of {name}", name=book_owner)
     actions = []
     if state.me.dependents:
-        actions.append(ft.IconButton(ft.Icons.SWITCH_ACCOUNT, tooltip=t("Change whose book"),
-                                     icon_color=theme.ON_PRIMARY, on_click=session.go("/family")))
-    actions.append(ft.IconButton(ft.Icons.REFRESH, tooltip=t("Refresh"), icon_color=theme.ON_PRIMARY,
-                                 on_click=session.load_book, disabled=state.status is LoadStatus.LOADING))
+        actions.append(icon_button(ft.Icons.SWITCH_ACCOUNT, t("Change whose book"), session.go("/family"),
+                                   color=theme.ON_PRIMARY))
+    actions.append(icon_button(ft.Icons.REFRESH, t("Refresh"), session.load_book, color=theme.ON_PRIMARY,
+                               disabled=state.status is LoadStatus.LOADING))
     header = ft.Container(
         ft.Row([
             ft.Column([

@@ -7,7 +7,7 @@ from datetime import date
 import flet as ft
 
 from .. import theme
-from ..components import card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
+from ..components import banner, card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
 from ..viewmodels.vaccinations import DoseStatus, build_vaccinations
 
 STATUS_TONE = {DoseStatus.DONE: "success", DoseStatus.OVERDUE: "danger", DoseStatus.DUE: "warning",
@@ -21,6 +21,12 @@ def VaccinationsView():
     book = state.book
     model = build_vaccinations(book.person.birth_date, book.vaccinations, today=date.today(), t=t)
     controls: list[ft.Control] = [heading(t("Vaccinations"), ui, level=1)]
+    due = model.next_due
+    if due and due.status in (DoseStatus.OVERDUE, DoseStatus.DUE):
+        controls.append(banner(t("Next vaccine: {dose} — {status}. Ask your health station for an appointment.",
+                                 dose=due.title, status=due.status_label),
+                               ui, tone="danger" if due.status is DoseStatus.OVERDUE else "warning",
+                               icon=ft.Icons.VACCINES, identifier="vaccine-due"))
     if model.schedule:
         rows = [
             ft.Semantics(identifier=f"dose-{row.status}", container=True, content=ft.Row([

@@ -108,6 +108,35 @@ def by_id(page: Page, identifier: str):
     return page.locator(f"[flt-semantics-identifier='{identifier}']")
 
 
+_SEMANTIC_TEXT = """(element) => {
+    const parts = [element.innerText || ""];
+    for (const node of [element, ...element.querySelectorAll("[aria-label]")]) {
+        parts.push(node.getAttribute("aria-label") || "");
+    }
+    return parts.join("\\n");
+}"""
+
+
+def semantic_text(locator) -> str:
+    """What a screen reader would find in a node: Flutter puts plain texts into aria-labels."""
+    return locator.evaluate(_SEMANTIC_TEXT)
+
+
+def expect_text(locator, expected: str, timeout: float = 10_000) -> None:
+    """Wait until the node's semantic text contains `expected`."""
+    deadline = time.monotonic() + timeout / 1000
+    found = ""
+    while time.monotonic() < deadline:
+        try:
+            found = semantic_text(locator.first)
+            if expected in found:
+                return
+        except Exception:  # not attached yet
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{expected!r} not found in {found!r}")
+
+
 def screenshot(page: Page, name: str) -> None:
     """Saved as a test artifact; the canvas repaints after the semantics tree, so wait first."""
     ARTIFACTS.mkdir(exist_ok=True)
