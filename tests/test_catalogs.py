@@ -21,8 +21,13 @@ def source_messages(domain: str) -> set[str]:
     found = set()
     for package in DOMAINS[domain]:
         for _filename, _lineno, message, _comments, _context in extract_from_dir(ROOT / package, METHOD_MAP, keywords=KEYWORDS):
-            found.add(message if isinstance(message, str) else message[0])
+            found.add(singular(message))
     return found
+
+
+def singular(msgid: str | tuple[str, ...]) -> str:
+    """Plural entries are keyed by their singular form."""
+    return msgid if isinstance(msgid, str) else msgid[0]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -30,12 +35,12 @@ def source_messages(domain: str) -> set[str]:
 def test_every_visible_string_is_translated(domain, lang):
     with open(LOCALES_DIR / lang / "LC_MESSAGES" / f"{domain}.po", "rb") as file:
         catalog = read_po(file, locale=lang)
-    translated = {message.id: message.string for message in catalog if message.id}
+    translated = {singular(message.id): message.string for message in catalog if message.id}
     in_source = source_messages(domain)
     assert in_source, "the extractor found no strings: check DOMAINS"
     missing = sorted(in_source - translated.keys())
     assert not missing, f"add to locales/{lang}/{domain}.po (make update-catalogs): {missing}"
-    empty = sorted(msgid for msgid, text in translated.items() if not text)
+    empty = sorted(msgid for msgid, text in translated.items() if not all(text if isinstance(text, tuple) else [text]))
     assert not empty, f"untranslated in locales/{lang}/{domain}.po: {empty}"
     fuzzy = sorted(message.id for message in catalog if message.id and message.fuzzy)
     assert not fuzzy, f"fuzzy (unchecked) entries in locales/{lang}/{domain}.po: {fuzzy}"

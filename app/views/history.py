@@ -5,13 +5,15 @@ from __future__ import annotations
 import flet as ft
 
 from .. import theme
-from ..components import empty_state, heading, page_column, section, text, use_ui
+from ..components import loading, empty_state, heading, page_column, section, text, use_ui
 from ..viewmodels.history import build_history
 
 
 @ft.component
 def HistoryView():
     state, ui = use_ui()
+    if state.book is None:  # the layout is about to show the loading state
+        return loading(ui.t("Loading the health book…"), ui)
     t = ui.t
     sections = []
     for group in build_history(state.book.history, t):

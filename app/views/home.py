@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import flet as ft
 
 from .. import theme
-from ..components import Ui, card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
+from ..components import loading, Ui, card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
 from ..services import SessionContext
 from ..viewmodels.home import AllergyLine, HomeModel, build_home
 
@@ -74,6 +74,8 @@ def HomeView():
     state, ui = use_ui()
     session = ft.use_context(SessionContext)
     revealed, set_revealed = ft.use_state(False)
+    if state.book is None:  # after the hooks: their order must not change
+        return loading(ui.t("Loading the health book…"), ui)
     t = ui.t
     book = state.book
     model = build_home(book, now=datetime.now(timezone.utc), t=t)

@@ -7,7 +7,7 @@ from datetime import date
 import flet as ft
 
 from .. import theme
-from ..components import banner, card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
+from ..components import loading, banner, card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
 from ..viewmodels.vaccinations import DoseStatus, build_vaccinations
 
 STATUS_TONE = {DoseStatus.DONE: "success", DoseStatus.OVERDUE: "danger", DoseStatus.DUE: "warning",
@@ -17,6 +17,8 @@ STATUS_TONE = {DoseStatus.DONE: "success", DoseStatus.OVERDUE: "danger", DoseSta
 @ft.component
 def VaccinationsView():
     state, ui = use_ui()
+    if state.book is None:  # the layout is about to show the loading state
+        return loading(ui.t("Loading the health book…"), ui)
     t = ui.t
     book = state.book
     model = build_vaccinations(book.person.birth_date, book.vaccinations, today=date.today(), t=t)

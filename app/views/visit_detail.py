@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from .. import theme
-from ..components import Ui, card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
+from ..components import loading, Ui, card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
 from ..services import SessionContext
 from ..viewmodels.visits import LabFlag, LabRow, Paper, build_visit_detail
 
@@ -45,6 +45,8 @@ def VisitDetailView():
     session = ft.use_context(SessionContext)
     t = ui.t
     visit_id = ft.use_route_params().get("visit_id")
+    if state.book is None:  # after the hooks: their order must not change
+        return loading(ui.t("Loading the health book…"), ui)
     visit = next((v for v in state.book.visits if v.id == visit_id), None)
     back = ft.TextButton(t("Back to visits"), icon=ft.Icons.ARROW_BACK, height=theme.TOUCH_TARGET,
                          on_click=session.go("/visits"))

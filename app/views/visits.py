@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from .. import theme
-from ..components import card, empty_state, heading, page_column, status_chip, text, use_ui
+from ..components import loading, card, empty_state, heading, page_column, status_chip, text, use_ui
 from ..services import SessionContext
 from ..viewmodels.visits import VisitRow, build_visit_list
 
@@ -34,6 +34,8 @@ def VisitsView():
     state, ui = use_ui()
     session = ft.use_context(SessionContext)
     query, set_query = ft.use_state("")
+    if state.book is None:  # after the hooks: their order must not change
+        return loading(ui.t("Loading the health book…"), ui)
     t = ui.t
     groups = build_visit_list(state.book.visits, query, t)
     search = ft.TextField(

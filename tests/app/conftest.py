@@ -12,14 +12,22 @@ from ..support import BASE_URL, sign_in
 from .harness import Harness
 
 
+@pytest.fixture(autouse=True)
+def app_data_dir(tmp_path, monkeypatch):
+    """Phone-mode sessions keep their cache here, never in the real home directory."""
+    monkeypatch.setenv("FLET_APP_STORAGE_DATA", str(tmp_path / "app-data"))
+    return tmp_path / "app-data"
+
+
 @pytest.fixture
 def open_app(stack, clock):
-    """`harness = await open_app("001055001234")`: signed in (the web callback's effect), on the home screen."""
+    """`harness = await open_app("001055001234")`: signed in (what the web callback does), on the home screen."""
 
-    async def _open(personal_id: str | None = None, route: str = "/") -> Harness:
-        transport = httpx.ASGITransport(app=stack)
+    async def _open(personal_id: str | None = None, route: str = "/", *, transport=None, web: bool = True,
+                    width: float = 412) -> Harness:
+        transport = transport or httpx.ASGITransport(app=stack)
         main = create_main(AppConfig.for_server(BASE_URL), transport=transport)
-        harness = await Harness.start(main, route=route)
+        harness = await Harness.start(main, route=route, web=web, width=width)
         if personal_id:
             tokens = await sign_in(stack, personal_id, clock=clock)
             session = harness.session_service

@@ -63,7 +63,8 @@ class Harness:
         self.connection = connection
 
     @classmethod
-    async def start(cls, main, route: str = "/") -> Harness:
+    async def start(cls, main, route: str = "/", *, web: bool = True, width: float = 412) -> Harness:
+        """`web=False` plays a phone client (keystore, offline cache, deep-link sign-in)."""
         connection = FakeConnection()
         session = Session(connection)
         connection.session = session
@@ -71,6 +72,9 @@ class Harness:
         _context_page.set(page)
         context.reset_auto_update()
         page.route = route
+        page.web = web
+        page.platform = ft.PagePlatform.LINUX if web else ft.PagePlatform.ANDROID
+        page.width = width
         connection.send_message(Message(MessageAction.REGISTER_CLIENT, RegisterClientResponseBody(
             session_id=session.id, page_patch=session.get_page_patch(), error="")))
         result = main(page)
@@ -91,8 +95,12 @@ class Harness:
         await self.settle()
 
     async def type_into(self, field: ft.TextField, text: str) -> None:
-        self.session.apply_patch(field._i, {"value": text})
-        await self.click(field, "change", text)
+        await self.change(field, value=text)
+
+    async def change(self, control: ft.BaseControl, **props) -> None:
+        """What a client does when the user edits a control: patch its props, then fire `change`."""
+        self.session.apply_patch(control._i, props)
+        await self.click(control, "change", next(iter(props.values())))
 
     async def navigate(self, route: str) -> None:
         await self.page.push_route(route)
