@@ -7,6 +7,7 @@ ID tokens are verified with joserfc against the provider's JWKS.
 
 from __future__ import annotations
 
+import ssl
 import time
 import warnings
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import certifi
 import httpx
 from authlib.common.security import generate_token
 from authlib.oidc.core import CodeIDToken
@@ -28,6 +30,7 @@ with warnings.catch_warnings():  # Authlib nudges towards httpx2; the stack is p
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 CLIENT_ID = "sskdt-app"
+_TLS = ssl.create_default_context(cafile=certifi.where())  # building one per client costs ~20 ms
 SCOPE = "openid profile offline_access"
 ID_TOKEN_ALGORITHMS = ["RS256", "ES256"]
 
@@ -81,7 +84,7 @@ class OidcClient:
         return AsyncOAuth2Client(
             client_id=self.client_id, scope=self.scope, redirect_uri=redirect_uri,
             code_challenge_method="S256", token_endpoint_auth_method="none",
-            transport=self.transport, timeout=15,
+            transport=self.transport, timeout=15, verify=_TLS,
         )
 
     async def metadata(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 import flet as ft
@@ -15,7 +16,7 @@ from ..config import AppConfig
 from ..state import AppState
 from .auth import AuthService, NativeSignIn
 from .book import BookService
-from .cache import KeyStore, OfflineCache, cache_key
+from .offline_cache import KeyStore, OfflineCache, cache_key
 from .session import SessionService
 
 REFRESH_TOKEN_KEY = "sskdt.refresh_token"
@@ -38,6 +39,18 @@ class KeystoreTokenStore:
         await self.keystore.remove(REFRESH_TOKEN_KEY)
 
 
+@cache
+def shared_oidc(issuer: str, client_id: str, transport: httpx.AsyncBaseTransport | None) -> OidcClient:
+    """One per process: the provider's metadata and keys are fetched once, not at every sign-in."""
+    return OidcClient(issuer=issuer, client_id=client_id, transport=transport)
+
+
+@cache
+def shared_http(base_url: str, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+    """One connection pool per process for the web sessions' API calls (sessions come and go)."""
+    return httpx.AsyncClient(base_url=base_url, transport=transport, timeout=15)
+
+
 def app_data_dir() -> Path:
     """Flet builds set FLET_APP_STORAGE_DATA to the app's private data folder."""
     return Path(os.environ.get("FLET_APP_STORAGE_DATA") or Path.home() / ".sskdt")
@@ -48,7 +61,7 @@ async def create_session(page: ft.Page, state: AppState, config: AppConfig, *, k
     """Web: tokens in server memory, no cache. Phones: keystore, encrypted cache, deep-link sign-in.
 
     `transport` lets tests run the whole app against the server in process."""
-    oidc = OidcClient(issuer=config.idp_issuer, client_id=config.client_id, transport=transport)
+    oidc = shared_oidc(config.idp_issuer, config.client_id, transport)
     native = None
     cache = None
     token_store = None
@@ -60,8 +73,8 @@ async def create_session(page: ft.Page, state: AppState, config: AppConfig, *, k
         cache = OfflineCache(app_data_dir() / "book-cache.db", await cache_key(keystore))
         native = NativeSignIn(oidc, config.redirect_url, launch=lambda url: ft.UrlLauncher().launch_url(url))
     auth = AuthService(oidc, token_store=token_store)
-    client = HealthBookClient.connect(config.api_url, token=auth.access_token, language=state.language,
-                                      transport=transport)
+    client = HealthBookClient(shared_http(config.api_url, transport), token=auth.access_token,
+                              language=state.language)
     return SessionService(page=page, state=state, config=config, oidc=oidc, auth=auth,
                           books=BookService(client, cache), native=native)
 

@@ -10,7 +10,7 @@ from api_client.client import HealthBookClient
 from api_client.errors import Offline, ServerError
 from api_client.models import HealthBook, Me
 
-from .cache import OfflineCache
+from .offline_cache import OfflineCache
 
 
 @dataclass(frozen=True)

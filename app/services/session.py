@@ -109,6 +109,9 @@ class SessionService:
             self.state.sign_in_failed(user_message(error, self.t))
             return
         self.state.sign_in_completed(me)
+        if me.identity_level >= 2:
+            self.state.loading()  # start now, while the home screen mounts, not after
+            self.page.run_task(self.load_book)
         await self.navigate("/" if me.identity_level >= 2 else "/level-2")
 
     async def resume(self) -> None:
@@ -127,16 +130,18 @@ class SessionService:
         state = self.state
         if state.me is None or state.active_person_id is None:
             return
+        person_id = state.active_person_id
         state.loading()
         try:
-            loaded = await self.books.load(state.active_person_id, own=state.active_person_id == state.me.person_id)
+            loaded = await self.books.load(person_id, own=person_id == state.me.person_id)
         except NotAuthenticated:
             await self.sign_out()
             return
         except (ApiError, Offline) as error:
             state.failed(user_message(error, self.t))
             return
-        state.loaded(loaded.book, offline=loaded.offline, synced_at=loaded.synced_at)
+        if person_id == state.active_person_id:  # the reader may have switched person meanwhile
+            state.loaded(loaded.book, offline=loaded.offline, synced_at=loaded.synced_at)
 
     async def choose_person(self, person_id: str) -> None:
         self.state.choose_person(person_id)

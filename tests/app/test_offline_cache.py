@@ -9,7 +9,7 @@ import pytest
 from api_client.errors import NotFound, Offline
 from api_client.models import HealthBook, Me
 from app.services.book import BookService
-from app.services.cache import OfflineCache, cache_key
+from app.services.offline_cache import OfflineCache, cache_key
 from server.demo import nguyen_van_hung
 
 from .test_phone_sign_in import MemoryKeystore
