@@ -52,8 +52,8 @@ def test_elderly_citizen_reads_allergy_visit_papers_in_both_languages_then_signs
     screenshot(phone, "07-home-en")
 
     tab(phone, "Settings").click()
-    phone.get_by_role("button", name="Sign out").click()
-    phone.wait_for_url(f"{server_url}/**", timeout=20_000)
+    with phone.expect_navigation(url=f"{server_url}/", timeout=20_000):  # via the provider's logout
+        phone.get_by_role("button", name="Sign out").click()
     enable_semantics(phone)
     expect(phone.get_by_role("button", name=re.compile("VNeID"))).to_be_visible(timeout=20_000)
     screenshot(phone, "08-signed-out")
