@@ -6,10 +6,8 @@ import flet as ft
 
 from . import theme
 from .config import AppConfig
-from .i18n import Translator
 from .routes import ROUTES
 from .services import SessionContext, SessionService, create_session
-from .services.session import locale_configuration
 from .state import AppState, StateContext
 from .views.not_found import NotFoundView
 
@@ -24,11 +22,9 @@ def create_main(config: AppConfig, **session_options):
     async def main(page: ft.Page) -> None:
         state = AppState(wide=(page.width or 0) >= theme.WIDE_LAYOUT_MIN_WIDTH)
         session = await create_session(page, state, config, **session_options)
-        page.title = Translator(state.language)("Electronic health book")
         page.theme = theme.page_theme()
         page.bgcolor = theme.BACKGROUND
         page.padding = 0
-        page.locale_configuration = locale_configuration(state.language)
         page.on_login = session.on_web_login
 
         def on_resize(event: ft.PageResizeEvent) -> None:
@@ -37,8 +33,7 @@ def create_main(config: AppConfig, **session_options):
                 state.wide = wide
 
         page.on_resize = on_resize
-        if not page.web:
-            await session.resume()
+        await session.start()
         page.render(App, state, session)
 
     return main

@@ -19,6 +19,7 @@ from api_client.models import (
     VIETNAM_TZ,
     Administrative,
     Allergy,
+    ClinicalNote,
     Condition,
     Diagnosis,
     DischargePaper,
@@ -180,6 +181,11 @@ def nguyen_van_hung(today: date) -> Book:
                       conclusion="Hình ảnh viêm phổi thùy dưới phải", resulted_at=at(day, 23)),
         ],
         procedures=[Procedure(name="Chụp X-quang ngực thẳng", performed_at=at(day, 22, 40))],
+        clinical_notes=[
+            ClinicalNote(recorded_at=at(day, 21, 30), note="Sốt 39°C, ho khạc đờm vàng, ran nổ đáy phổi phải. "
+                         "Mạch 96 lần/phút, huyết áp 140/85 mmHg, SpO2 94%."),
+            ClinicalNote(recorded_at=at(day + timedelta(days=2), 8), note="Hết sốt, còn ho ít, ăn uống được."),
+        ],
         prescriptions=[
             drug("Levofloxacin", "750mg/150ml", "Chai", 5, "1 chai/lần * 1 lần/ngày * 1 ngày", "Truyền tĩnh mạch chậm", at(day, 23)),
             drug("Paracetamol", "500mg", "Viên", 10, "1 viên/lần khi sốt trên 38,5 độ", "Cách nhau ít nhất 4 giờ", at(day, 23)),

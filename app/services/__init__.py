@@ -76,7 +76,7 @@ async def create_session(page: ft.Page, state: AppState, config: AppConfig, *, k
     client = HealthBookClient(shared_http(config.api_url, transport), token=auth.access_token,
                               language=state.language)
     return SessionService(page=page, state=state, config=config, oidc=oidc, auth=auth,
-                          books=BookService(client, cache), native=native)
+                          books=BookService(client, cache), preferences=ft.SharedPreferences(), native=native)
 
 
 __all__ = ["SessionContext", "SessionService", "create_session"]

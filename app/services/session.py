@@ -17,8 +17,10 @@ from api_client.oidc import OidcClient, SignInError, Tokens
 from ..config import AppConfig
 from ..i18n import Translator
 from ..state import AppState
+from . import preferences
 from .auth import AuthlibAuthorization, AuthService, NativeSignIn, VneidProvider
 from .book import BookService
+from .preferences import PreferenceStore
 
 log = logging.getLogger("app.session")
 
@@ -48,6 +50,7 @@ class SessionService:
     oidc: OidcClient
     auth: AuthService
     books: BookService
+    preferences: PreferenceStore | None = None
     native: NativeSignIn | None = None  # phones; the web uses page.login
 
     @property
@@ -147,10 +150,31 @@ class SessionService:
         self.state.choose_person(person_id)
         await self.navigate("/")
 
-    def set_language(self, language: str) -> None:
+    async def start(self) -> None:
+        """Before the first screen: the remembered preferences; on phones, the remembered sign-in."""
+        if self.preferences:
+            await preferences.restore(self.preferences, self.state)
+            self.apply_language()
+        if self.native:
+            await self.resume()
+
+    def apply_language(self) -> None:
+        self.books.client.language = self.state.language
+        self.page.locale_configuration = locale_configuration(self.state.language)
+        self.page.title = self.t("Electronic health book")
+
+    async def set_language(self, language: str) -> None:
         self.state.language = language
-        self.books.client.language = language
-        self.page.locale_configuration = locale_configuration(language)
+        self.apply_language()
+        await self.remember()
+
+    async def set_large_text(self, large: bool) -> None:
+        self.state.large_text = large
+        await self.remember()
+
+    async def remember(self) -> None:
+        if self.preferences:
+            await preferences.remember(self.preferences, self.state)
 
     # ---------------------------------------------------------------- sign out
 

@@ -162,6 +162,7 @@ class VisitDetail:
     procedures: list[tuple[str, str]]
     medicines: list[MedicineRow]
     summary: list[tuple[str, str]]
+    progress: list[tuple[str, str]] = field(default_factory=list)  # (when, what) from XML5
     papers: list[Paper] = field(default_factory=list)
     signature: str = ""
 
@@ -245,6 +246,11 @@ def build_visit_detail(visit: Visit, t: Translator) -> VisitDetail:
             (t("Doctor"), a.doctor_name),
             (t("Issued on"), t.date(a.issued_on)),
         ])))
+    progress = [
+        (t.datetime(note.recorded_at) if note.recorded_at else "",
+         " ".join(part for part in (note.note, note.surgery, note.consultation) if part))
+        for note in visit.clinical_notes
+    ]
     main = visit.main_diagnosis
     return VisitDetail(
         title=main.name if main else (visit.diagnosis_text or t(VISIT_TYPE[visit.visit_type])),
@@ -265,6 +271,7 @@ def build_visit_detail(visit: Visit, t: Translator) -> VisitDetail:
         procedures=[(p.name, t.datetime(p.performed_at) if p.performed_at else "") for p in visit.procedures],
         medicines=medicines,
         summary=summary,
+        progress=progress,
         papers=papers,
         signature=t("Digitally signed by {facility} at {time}", facility=visit.facility_name,
                     time=t.datetime(visit.signed_at)) if visit.signed_at else "",

@@ -16,8 +16,8 @@ def SettingsView():
     session = ft.use_context(SessionContext)
     t = ui.t
 
-    def set_large_text(event) -> None:
-        state.large_text = bool(event.control.value)
+    async def set_large_text(event) -> None:
+        await session.set_large_text(bool(event.control.value))
 
     return page_column([
         section(t("Language"), [language_switch(state, session, ui)], ui, identifier="settings-language"),

@@ -11,13 +11,17 @@ from ..services import SessionContext
 
 def language_switch(state, session, ui) -> ft.Control:
     """Shown in each language's own name, so a reader finds theirs whatever is on screen."""
+
+    async def choose(event: ft.Event) -> None:
+        await session.set_language(event.control.selected[0])
+
     return ft.SegmentedButton(
         selected=[state.language],
         segments=[
             ft.Segment(value="vi", label=ft.Text("Tiếng Việt", size=ui.type.small)),
             ft.Segment(value="en", label=ft.Text("English", size=ui.type.small)),
         ],
-        on_change=lambda e: session.set_language(e.control.selected[0]),
+        on_change=choose,
     )
 
 

@@ -83,6 +83,9 @@ def VisitDetailView():
             ], spacing=2)
             for m in detail.medicines
         ], ui, identifier="prescription"))
+    if detail.progress:
+        controls.append(section(t("Clinical progress"), [info_row(when, what, ui) if when else text(what, ui)
+                                                         for when, what in detail.progress], ui))
     if detail.summary:
         controls.append(section(t("Record summary"), [info_row(label, value, ui) for label, value in detail.summary],
                                 ui, identifier="record-summary"))

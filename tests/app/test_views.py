@@ -172,3 +172,31 @@ async def test_touch_targets_are_at_least_48_px(open_app):
         for control in walk(app.page):
             if isinstance(control, (ft.FilledButton, ft.OutlinedButton, ft.TextButton)):
                 assert (control.height or 0) >= 48, control
+
+
+class MemoryPreferences:
+    def __init__(self) -> None:
+        self.values = {}
+
+    async def get(self, key):
+        return self.values.get(key)
+
+    async def set(self, key, value):
+        self.values[key] = value
+        return True
+
+
+async def test_language_and_text_size_are_remembered_for_the_next_session(open_app):
+    from app.services import preferences
+    from app.state import AppState
+
+    app = await open_app("001055001234")
+    store = MemoryPreferences()
+    app.session_service.preferences = store
+    await app.navigate("/settings")
+    await app.change(app.controls(ft.SegmentedButton)[0], selected=["en"])
+    await app.change(app.controls(ft.Switch)[0], value=True)
+    next_session = AppState()
+    await preferences.restore(store, next_session)
+    assert (next_session.language, next_session.large_text) == ("en", True)
+    assert store.values == {"sskdt.language": "en", "sskdt.large_text": True}
