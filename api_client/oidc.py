@@ -13,7 +13,6 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import certifi
 import httpx
@@ -83,7 +82,7 @@ class OidcClient:
     def _oauth(self, redirect_uri: str | None = None) -> AsyncOAuth2Client:
         return AsyncOAuth2Client(
             client_id=self.client_id, scope=self.scope, redirect_uri=redirect_uri,
-            code_challenge_method="S256", token_endpoint_auth_method="none",
+            code_challenge_method="S256", token_endpoint_auth_method="none", revocation_endpoint_auth_method="none",
             transport=self.transport, timeout=15, verify=_TLS,
         )
 
@@ -181,11 +180,9 @@ class OidcClient:
             raise SignInError(f"the ID token is not valid: {type(error).__name__}") from None
         return dict(claims)
 
-    async def end_session_url(self, id_token: str, post_logout_redirect_uri: str | None = None) -> str | None:
-        endpoint = (await self.metadata()).get("end_session_endpoint")
-        if not endpoint:
-            return None
-        params = {"id_token_hint": id_token, "client_id": self.client_id}
-        if post_logout_redirect_uri:
-            params["post_logout_redirect_uri"] = post_logout_redirect_uri
-        return f"{endpoint}?{urlencode(params)}"
+    async def revoke(self, refresh_token: str) -> None:
+        """Sign-out: the provider forgets the refresh token (RFC 7009); access tokens expire soon."""
+        endpoint = (await self.metadata()).get("revocation_endpoint")
+        if endpoint:
+            async with self._oauth() as oauth:
+                await _send(oauth.revoke_token(endpoint, token=refresh_token, token_type_hint="refresh_token"))

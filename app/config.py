@@ -14,13 +14,12 @@ class AppConfig:
     idp_issuer: str  # the provider is found through {issuer}/.well-known/openid-configuration
     redirect_url: str  # web: {public_url}/oauth_callback; phones: the deep link
     client_id: str = CLIENT_ID
-    post_logout_url: str | None = None  # where the provider sends the browser after signing out
 
     @classmethod
     def for_server(cls, public_url: str, idp_issuer: str | None = None) -> AppConfig:
         public_url = public_url.rstrip("/")
         return cls(api_url=public_url, idp_issuer=idp_issuer or f"{public_url}/idp",
-                   redirect_url=f"{public_url}/oauth_callback", post_logout_url=f"{public_url}/")
+                   redirect_url=f"{public_url}/oauth_callback")
 
     @classmethod
     def from_env(cls) -> AppConfig:

@@ -97,6 +97,8 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
                 "userinfo_endpoint": f"{issuer}/userinfo",
                 "jwks_uri": f"{issuer}/jwks.json",
                 "end_session_endpoint": f"{issuer}/logout",
+                "revocation_endpoint": f"{issuer}/revoke",
+                "revocation_endpoint_auth_methods_supported": ["none"],
                 "scopes_supported": SCOPES,
                 "response_types_supported": ["code"],
                 "response_modes_supported": ["query"],
@@ -225,6 +227,12 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
     async def token(request: Request) -> Response:
         form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
         return await run_in_threadpool(server.create_token_response, StarletteOAuth2Request(request, form))
+
+    @app.post("/revoke")
+    async def revoke(request: Request) -> Response:
+        form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+        oauth_request = StarletteOAuth2Request(request, form)
+        return await run_in_threadpool(server.create_endpoint_response, "revocation", oauth_request)
 
     @app.api_route("/userinfo", methods=["GET", "POST"])
     async def userinfo(request: Request) -> JSONResponse:

@@ -16,6 +16,7 @@ from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request, grants
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
+from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
@@ -201,6 +202,18 @@ class IdTokenExtension(OpenIDCode):
         return UserInfo(user_claims(user))
 
 
+class RevokeEndpoint(RevocationEndpoint):
+    """RFC 7009 for refresh tokens (access tokens are short-lived JWTs: nothing to look up)."""
+
+    CLIENT_AUTH_METHODS = ["none"]
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> StoredRefreshToken | None:
+        return self.server.store.find_refresh_token(token_string)
+
+    def revoke_token(self, token: StoredRefreshToken, request) -> None:
+        self.server.store.revoke_refresh_token(token.token_hash)
+
+
 class LogoutEndpoint(EndSessionEndpoint):
     def get_server_jwks(self):
         return public_jwks(self.server.signing_key)
@@ -238,6 +251,7 @@ class OAuthServer(AuthorizationServer):
         self.register_grant(CodeGrant, [StrictS256(required=True), IdTokenExtension(self)])
         self.register_grant(RefreshGrant)
         self.register_endpoint(LogoutEndpoint)
+        self.register_endpoint(RevokeEndpoint)
 
     def _access_token(self, *, client: Client, grant_type: str, user: Account, scope: str) -> str:
         return self.access_token_for(user, client, scope)

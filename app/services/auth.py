@@ -120,13 +120,15 @@ class AuthService:
         if self.token_store:
             await self.token_store.clear()
 
-    async def sign_out(self, post_logout_redirect_uri: str | None = None) -> str | None:
-        """Forget the tokens here; returns the provider's end-session URL to revoke them there too."""
-        url = None
-        if self.tokens is not None:
-            url = await self.oidc.end_session_url(self.tokens.id_token, post_logout_redirect_uri)
+    async def sign_out(self) -> None:
+        """Revoke the refresh token at the provider, then forget everything here (even offline)."""
+        refresh_token = self._stored_refresh_token
         await self.forget()
-        return url
+        if refresh_token:
+            try:
+                await self.oidc.revoke(refresh_token)
+            except (Offline, SignInError):
+                pass  # it can no longer be used from here; it expires at the provider by itself
 
 
 Launcher = Callable[[str], Awaitable[None]]

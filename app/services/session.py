@@ -179,15 +179,15 @@ class SessionService:
     # ---------------------------------------------------------------- sign out
 
     async def sign_out(self) -> None:
-        """Forget everything here (tokens, cached books); on the web also end the provider session."""
-        end_session = await self.auth.sign_out(post_logout_redirect_uri=self.config.post_logout_url)
+        """Revoke the sign-in at the provider and forget everything here (tokens, cached books).
+
+        No trip to the provider's logout page: it keeps no browser session, and a tab that leaves
+        and comes back can be shown the page it left (seen in Flet 1.0.5)."""
+        await self.auth.sign_out()
         self.books.forget()
         self.state.signed_out()
         self.page.logout()
-        if end_session and self.page.web:
-            await open_in_same_tab(end_session)
-        else:
-            await self.navigate("/sign-in")
+        await self.navigate("/sign-in")
 
 
 def locale_configuration(language: str) -> ft.LocaleConfiguration:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from .. import theme
-from ..components import heading, page_column, text, use_ui
+from ..components import heading, loading, page_column, text, use_ui
 from ..services import SessionContext
 from ..viewmodels.labels import DEPENDENT_ROLE, FAMILY_MEMBER
 
@@ -16,6 +16,8 @@ def FamilyView():
     session = ft.use_context(SessionContext)
     t = ui.t
     me = state.me
+    if me is None:  # signing out: this may re-render once before the sign-in screen replaces it
+        return loading(t("Opening…"), ui)
 
     def choose(person_id: str):
         async def handler() -> None:

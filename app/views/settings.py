@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from .. import theme
-from ..components import page_column, section, text, use_ui
+from ..components import loading, page_column, section, text, use_ui
 from ..services import SessionContext
 from .sign_in import language_switch
 
@@ -18,6 +18,9 @@ def SettingsView():
 
     async def set_large_text(event) -> None:
         await session.set_large_text(bool(event.control.value))
+
+    if state.me is None:  # signing out: this may re-render once before the sign-in screen replaces it
+        return loading(t("Opening…"), ui)
 
     return page_column([
         section(t("Language"), [language_switch(state, session, ui)], ui, identifier="settings-language"),

@@ -20,8 +20,11 @@ def app_data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def open_app(stack, clock):
-    """`harness = await open_app("001055001234")`: signed in (what the web callback does), on the home screen."""
+async def open_app(stack, clock):
+    """`harness = await open_app("001055001234")`: signed in (what the web callback does), on the home screen.
+
+    Afterwards, any exception that escaped a render fails the test: in Flet it stops all updates."""
+    opened: list[Harness] = []
 
     async def _open(personal_id: str | None = None, route: str = "/", *, transport=None, web: bool = True,
                     width: float = 412) -> Harness:
@@ -33,6 +36,10 @@ def open_app(stack, clock):
             session = harness.session_service
             await session.signed_in(tokens)
             await harness.settle(30)
+        opened.append(harness)
         return harness
 
-    return _open
+    yield _open
+    for harness in opened:
+        await harness.settle()
+        assert not harness.errors, [context.get("exception") or context.get("message") for context in harness.errors]

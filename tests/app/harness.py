@@ -57,14 +57,17 @@ class FakeConnection(Connection):
 
 
 class Harness:
-    def __init__(self, session: Session, connection: FakeConnection) -> None:
+    def __init__(self, session: Session, connection: FakeConnection, errors: list[dict]) -> None:
         self.session = session
         self.page = session.page
         self.connection = connection
+        self.errors = errors  # exceptions that escaped into the event loop (a crashed render stops all updates)
 
     @classmethod
     async def start(cls, main, route: str = "/", *, web: bool = True, width: float = 412) -> Harness:
         """`web=False` plays a phone client (keystore, offline cache, deep-link sign-in)."""
+        errors: list[dict] = []
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: errors.append(context))
         connection = FakeConnection()
         session = Session(connection)
         connection.session = session
@@ -81,7 +84,7 @@ class Harness:
         if inspect.isawaitable(result):
             await result
         await session.after_event(page)
-        harness = cls(session, connection)
+        harness = cls(session, connection, errors)
         await harness.settle()
         return harness
 

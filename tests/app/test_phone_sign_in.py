@@ -116,8 +116,11 @@ async def test_a_revoked_refresh_token_ends_the_stored_sign_in(transport, clock,
     keystore = MemoryKeystore()
     auth = AuthService(oidc, KeystoreTokenStore(keystore))
     await auth.accept(await native.complete(route))
-    await http.get(await auth.sign_out())  # the provider revokes the refresh token
+    refresh_token = keystore.values["sskdt.refresh_token"]
+    await auth.sign_out()  # revoked at the provider
     assert "sskdt.refresh_token" not in keystore.values
+    with pytest.raises(SignInError):
+        await oidc.refresh(refresh_token, {})
     keystore.values["sskdt.refresh_token"] = "revoked-or-forged"
     again = AuthService(OidcClient(issuer=ISSUER, transport=transport, clock=clock), KeystoreTokenStore(keystore))
     assert not await again.resume()

@@ -200,3 +200,15 @@ async def test_language_and_text_size_are_remembered_for_the_next_session(open_a
     await preferences.restore(store, next_session)
     assert (next_session.language, next_session.large_text) == ("en", True)
     assert store.values == {"sskdt.language": "en", "sskdt.large_text": True}
+
+
+@pytest.mark.parametrize("route", ["/", "/visits", "/history", "/vaccinations", "/family", "/settings"])
+async def test_signing_out_from_any_screen_shows_sign_in_and_keeps_nothing(open_app, route):
+    app = await open_app("001190004567")
+    await app.navigate(route)
+    await app.session_service.sign_out()
+    await app.settle()
+    assert app.page.route == "/sign-in"
+    assert app.button("Đăng nhập bằng VNeID")
+    assert "Trần Thị Mai" not in app.text_content()
+    assert app.state.book is None and app.session_service.auth.tokens is None

@@ -220,3 +220,15 @@ async def test_any_oidc_client_can_sign_in_with_its_own_pkce(stack):
     assert claims["name"] == "Trần Thị Mai"
     with pytest.raises(SignInError):
         await OidcClient(issuer=ISSUER, transport=transport).verify_id_token(token["id_token"], nonce="other")
+
+
+async def test_revoking_a_refresh_token_ends_it(login, http):
+    tokens = await login("001055001234")
+    revoke = await http.post(f"{ISSUER}/revoke", data={
+        "token": tokens.refresh_token, "token_type_hint": "refresh_token", "client_id": "sskdt-app"})
+    assert revoke.status_code == 200
+    refreshed = await http.post(f"{ISSUER}/token", data={
+        "grant_type": "refresh_token", "refresh_token": tokens.refresh_token, "client_id": "sskdt-app"})
+    assert refreshed.status_code == 400
+    unknown = await http.post(f"{ISSUER}/revoke", data={"token": "never-issued", "client_id": "sskdt-app"})
+    assert unknown.status_code == 200  # RFC 7009: say nothing about tokens that do not exist
