@@ -19,12 +19,13 @@ from ..state import AppState, StateContext
 class Ui:
     t: Translator
     type: theme.TypeScale
+    wide: bool = False
 
 
 def use_ui() -> tuple[AppState, Ui]:
     """The app state (re-rendering the caller when it changes) and how to render for this reader."""
     state = ft.use_context(StateContext)
-    return state, Ui(Translator(state.language), theme.LARGE if state.large_text else theme.NORMAL)
+    return state, Ui(Translator(state.language), theme.LARGE if state.large_text else theme.NORMAL, state.wide)
 
 
 def text(value: str, ui: Ui, *, size: float | None = None, bold: bool = False, color: str | None = None) -> ft.Text:
@@ -137,10 +138,12 @@ def status_chip(label: str, ui: Ui, tone: str) -> ft.Control:
     )
 
 
-def page_column(controls: list[ft.Control]) -> ft.Control:
-    """The scrolling body of a screen, centred and capped in width on desktops."""
-    return ft.Column(
-        [ft.Container(ft.Column(controls, spacing=theme.SPACE_L, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
-                      padding=theme.SPACE_L, width=theme.CONTENT_MAX_WIDTH)],
-        scroll=ft.ScrollMode.AUTO, expand=True, horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+def page_column(controls: list[ft.Control], ui: Ui) -> ft.Control:
+    """The scrolling body of a screen: full width on phones, a centred column on desktops."""
+    body = ft.Container(
+        ft.Column(controls, spacing=theme.SPACE_L, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+        padding=theme.SPACE_L, width=theme.CONTENT_MAX_WIDTH if ui.wide else None,
     )
+    if ui.wide:
+        body = ft.Row([body], alignment=ft.MainAxisAlignment.CENTER)
+    return ft.Column([body], scroll=ft.ScrollMode.AUTO, expand=True)

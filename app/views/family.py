@@ -40,4 +40,4 @@ def FamilyView():
         for index, (person_id, name, detail) in enumerate(people)
     ]
     return page_column([heading(t("Whose book to open"), ui, level=1),
-                        text(t("You are the guardian of the people below."), ui), *tiles])
+                        text(t("You are the guardian of the people below."), ui), *tiles], ui)

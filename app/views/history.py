@@ -26,4 +26,4 @@ def HistoryView():
         ]
         sections.append(section(group.title, rows or [empty_state(t("Nothing recorded"), ui)], ui,
                                 identifier=f"history-{group.key}"))
-    return page_column([heading(t("Medical history"), ui, level=1), *sections])
+    return page_column([heading(t("Medical history"), ui, level=1), *sections], ui)

@@ -117,4 +117,4 @@ def HomeView():
 
     controls.append(ft.Semantics(identifier="last-updated", content=text(
         t("Last updated: {time}", time=model.updated), ui, size=ui.type.small, color=theme.MUTED)))
-    return page_column([heading(t("Home"), ui, level=1), *controls])
+    return page_column([heading(t("Home"), ui, level=1), *controls], ui)

@@ -53,4 +53,4 @@ def LevelUpgradeView():
             ft.FilledButton(t("Sign in again"), icon=ft.Icons.LOGIN, height=theme.TOUCH_TARGET,
                             on_click=session.sign_out),
         ], wrap=True),
-    ])
+    ], ui)

@@ -17,4 +17,4 @@ def NotFoundView():
         empty_state(ui.t("This page does not exist."), ui, ft.Icons.SEARCH_OFF),
         ft.FilledButton(ui.t("Go to the home page"), icon=ft.Icons.HOME, height=theme.TOUCH_TARGET,
                         on_click=session.go("/")),
-    ])
+    ], ui)

@@ -36,4 +36,4 @@ def SettingsView():
             text(t("Signing out erases the health data kept on this device."), ui, size=ui.type.small,
                  color=theme.MUTED),
         ], ui, identifier="settings-account"),
-    ])
+    ], ui)

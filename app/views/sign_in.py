@@ -62,4 +62,4 @@ def SignInView():
         text(t("You need a level 2 electronic identity account (VNeID). "
                "Community digital-technology volunteers in your ward can help you activate it."), ui,
              size=ui.type.small, color=theme.MUTED),
-    ])
+    ], ui)

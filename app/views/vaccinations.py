@@ -52,4 +52,4 @@ def VaccinationsView():
     ]
     controls.append(heading(t("Doses received"), ui))
     controls += doses or [card([empty_state(t("No vaccinations recorded yet."), ui)])]
-    return page_column(controls)
+    return page_column(controls, ui)

@@ -51,7 +51,7 @@ def VisitDetailView():
     back = ft.TextButton(t("Back to visits"), icon=ft.Icons.ARROW_BACK, height=theme.TOUCH_TARGET,
                          on_click=session.go("/visits"))
     if visit is None:
-        return page_column([back, card([empty_state(t("This visit is not in the book."), ui)])])
+        return page_column([back, card([empty_state(t("This visit is not in the book."), ui)])], ui)
     detail = build_visit_detail(visit, t)
     controls: list[ft.Control] = [
         back,
@@ -92,4 +92,4 @@ def VisitDetailView():
     controls += [paper_card(paper, ui, detail.signature) for paper in detail.papers]
     if detail.signature and not detail.papers:
         controls.append(text(detail.signature, ui, size=ui.type.small, color=theme.SUCCESS))
-    return page_column(controls)
+    return page_column(controls, ui)

@@ -52,4 +52,4 @@ def VisitsView():
             body.append(ft.Semantics(header=True, content=ft.Text(str(group.year), size=ui.type.title,
                                                                  weight=ft.FontWeight.BOLD)))
             body += [visit_tile(row, ui, session.go(f"/visits/{row.visit_id}")) for row in group.rows]
-    return page_column([heading(t("Visits"), ui, level=1), search, *body])
+    return page_column([heading(t("Visits"), ui, level=1), search, *body], ui)

@@ -52,12 +52,17 @@ def test_elderly_citizen_reads_allergy_visit_papers_in_both_languages_then_signs
     screenshot(phone, "07-home-en")
 
     tab(phone, "Settings").click()
+    phone.get_by_role("switch", name="Large text").click()
+    tab(phone, "Home").click()
+    expect_text(by_id(phone, "allergy-banner"), "Penicillin")
+    screenshot(phone, "08-home-large-text-en")
+    tab(phone, "Settings").click()
     phone.get_by_role("button", name="Sign out").click()
     expect(phone.get_by_role("button", name="Sign in with VNeID")).to_be_visible(timeout=20_000)
     phone.reload()  # nothing of the book comes back
     enable_semantics(phone)
     expect(phone.get_by_role("button", name="Sign in with VNeID")).to_be_visible(timeout=20_000)
-    screenshot(phone, "08-signed-out")
+    screenshot(phone, "08-signed-out-en")
 
 
 def test_mother_opens_her_childs_book_and_sees_a_vaccine_due(phone, server_url):
