@@ -511,3 +511,100 @@ class ErrorBody(Model):
 
 class ErrorEnvelope(Model):
     error: ErrorBody
+
+
+# ---------------------------------------------------------------- check-in at the counter
+
+
+class CheckInCodeRequest(Model):
+    person_id: str | None = Field(default=None, max_length=64)  # a dependent's; the caller's own when absent
+
+
+class CheckInCode(Model):
+    """What the citizen's QR shows: `code` is opaque, random, and good for one check-in only."""
+
+    id: str
+    code: str
+    person_id: str
+    expires_at: datetime
+
+
+class CheckInCodeStatus(StrEnum):
+    ACTIVE = "active"
+    USED = "used"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+class CheckInCodeState(Model):
+    id: str
+    status: CheckInCodeStatus
+    expires_at: datetime
+    used_at: datetime | None = None
+    facility_name: str | None = None
+
+
+class RedeemRequest(Model):
+    code: str = Field(min_length=1, max_length=200)
+
+
+class CurrentMedicine(Model):
+    name: str
+    strength: str | None = None
+    dosage: str | None = None
+    usage: str | None = None
+    prescribed_on: date
+    facility_name: str
+
+
+class PatientSummary(Model):
+    """What the counter needs, allergies first (International Patient Summary in spirit)."""
+
+    person_id: str
+    full_name: str
+    birth_date: date
+    birth_date_precision: DatePrecision = DatePrecision.DAY
+    sex: Sex
+    personal_id: str
+    insurance: InsuranceCard | None = None
+    allergies: list[Allergy]
+    conditions: list[Condition]
+    current_medicines: list[CurrentMedicine]
+    last_visits: list[VisitSummary]
+    vaccinations: list[Vaccination]
+    guardians: list[Representative]
+
+
+class CheckInStatus(StrEnum):
+    SCANNED = "scanned"  # the code was redeemed and the summary shown
+    ADMITTED = "admitted"  # "Tiếp nhận": the patient is in today's queue
+
+
+class CheckIn(Model):
+    id: str
+    facility_code: str
+    checked_at: datetime
+    status: CheckInStatus
+    queue_number: int | None = None
+    summary: PatientSummary
+
+
+class QueueEntry(Model):
+    check_in_id: str
+    queue_number: int
+    full_name: str
+    birth_year: int
+    sex: Sex
+    admitted_at: datetime
+
+
+class AccessLogEntry(Model):
+    """One read of a book by someone other than its owner or guardian."""
+
+    at: datetime
+    actor_name: str
+    actor_role: StaffRole
+    facility_code: str | None = None
+    facility_name: str | None = None
+    what: Literal["patient_summary"]
+    via_code: bool

@@ -11,9 +11,10 @@ import httpx
 from fastapi import APIRouter, FastAPI
 
 from .errors import install_error_handlers
-from .routes import book
+from .routes import book, check_in
 from .security import TokenVerifier
-from .storage import open_store
+from .storage import BookStore, CheckInStore, open_database
+from .throttle import FailureThrottle
 
 
 @dataclass
@@ -24,6 +25,8 @@ class ApiSettings:
     # How to reach the provider; main.py passes an in-process transport when it hosts the mock.
     idp_http: Callable[[], httpx.AsyncClient] = field(default=lambda: httpx.AsyncClient(timeout=10))
     clock: Callable[[], float] = time.time
+    check_in_code_ttl_seconds: int = 5 * 60
+    failed_redemptions_per_minute: int = 20
 
 
 def create_api_app(settings: ApiSettings) -> FastAPI:
@@ -35,7 +38,10 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.store = open_store(settings.db_path)  # migrations run here: ASGITransport has no lifespan
+    database = open_database(settings.db_path)  # migrations run here: ASGITransport has no lifespan
+    app.state.store = BookStore(database)
+    app.state.check_ins = CheckInStore(database)
+    app.state.redeem_throttle = FailureThrottle(settings.failed_redemptions_per_minute, 60, settings.clock)
     app.state.verifier = TokenVerifier(
         issuer=settings.idp_issuer, audience=settings.audience, http=settings.idp_http(), clock=settings.clock
     )
@@ -48,5 +54,6 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
         return {"status": "ok"}
 
     v1.include_router(book.router)
+    v1.include_router(check_in.router)
     app.include_router(v1)
     return app

@@ -6,9 +6,15 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
-from .errors import identity_level_insufficient, not_authenticated, not_found
+from dataclasses import dataclass
+
+from api_client.models import StaffAssignment, StaffRole
+
+from .errors import identity_level_insufficient, not_authenticated, not_clinic_staff, not_found
 from .security import Caller
-from .storage import BookStore
+from .storage import BookStore, CheckInStore
+
+CLINIC_ROLES = {StaffRole.RECEPTIONIST, StaffRole.DOCTOR}
 
 
 def get_store(request: Request) -> BookStore:
@@ -29,7 +35,12 @@ async def get_level2_caller(caller: Annotated[Caller, Depends(get_caller)]) -> C
     return caller
 
 
+def get_check_ins(request: Request) -> CheckInStore:
+    return request.app.state.check_ins
+
+
 StoreDep = Annotated[BookStore, Depends(get_store)]
+CheckInsDep = Annotated[CheckInStore, Depends(get_check_ins)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 Level2CallerDep = Annotated[Caller, Depends(get_level2_caller)]
 
@@ -54,3 +65,28 @@ def get_readable_person_id(
 
 
 ReadablePersonId = Annotated[str, Depends(get_readable_person_id)]
+
+
+@dataclass(frozen=True)
+class ClinicStaff:
+    caller: Caller
+    assignment: StaffAssignment
+
+    @property
+    def facility_code(self) -> str:
+        return self.assignment.facility_code
+
+    def as_actor(self) -> dict[str, str]:
+        """How the citizen will see who looked (Ai đã xem sổ của tôi)."""
+        return {"name": self.caller.full_name, "role": self.assignment.role, "facility_code": self.facility_code}
+
+
+def get_clinic_staff(caller: Level2CallerDep, store: StoreDep) -> ClinicStaff:
+    """Reception or medical staff of a facility; citizens, volunteers and officials are refused."""
+    for assignment in store.staff_assignments(caller.personal_id):
+        if assignment.role in CLINIC_ROLES and assignment.facility_code:
+            return ClinicStaff(caller, assignment)
+    raise not_clinic_staff()
+
+
+ClinicStaffDep = Annotated[ClinicStaff, Depends(get_clinic_staff)]

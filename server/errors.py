@@ -76,6 +76,42 @@ def not_found(what: str = "resource") -> ApiError:
     return ApiError(404, f"{what}_not_found" if what != "resource" else "not_found", messages[what])
 
 
+def not_clinic_staff() -> ApiError:
+    return ApiError(
+        403, "not_clinic_staff",
+        N_("Only reception and medical staff of a health facility can check patients in. "
+           "Ask your facility to register your account."),
+    )
+
+
+def code_refused(reason: str) -> ApiError:
+    status, message = {
+        "code_already_used": (409, N_("This code was already used. Ask the patient to show a new code.")),
+        "code_expired": (410, N_("This code has expired. Ask the patient to open the QR screen again for a new one.")),
+        "code_not_found": (404, N_("This code is not valid. Check that the whole code was scanned, or ask for a new one.")),
+    }[reason]
+    return ApiError(status, reason, message)
+
+
+def too_many_attempts(retry_after: int) -> ApiError:
+    return ApiError(
+        429, "too_many_attempts",
+        N_("Too many codes were refused in the last minute. Wait {seconds} seconds, then try again."),
+        headers={"Retry-After": str(retry_after)}, seconds=retry_after,
+    )
+
+
+def check_in_not_found() -> ApiError:
+    return ApiError(404, "check_in_not_found", N_("This check-in was not found at your facility."))
+
+
+def no_qr_code_found() -> ApiError:
+    return ApiError(
+        422, "no_qr_code_found",
+        N_("No QR code was found in the picture. Hold the code steady, fully inside the frame."),
+    )
+
+
 # Pydantic's own error types, said the way a person filling a form understands them.
 _VALIDATION_MESSAGES = {
     "missing": N_("This field is required."),

@@ -41,6 +41,7 @@ class TokenVerifier:
     """Checks signature (JWKS), issuer, audience, expiry and token type of access tokens."""
 
     KEY_REFRESH_INTERVAL = 60.0  # an unknown `kid` refetches the JWKS at most this often
+    CACHE_SIZE = 10_000  # verified tokens kept until they expire: a receptionist sends one per scan
 
     def __init__(
         self, *, issuer: str, audience: str, http: httpx.AsyncClient,
@@ -52,6 +53,7 @@ class TokenVerifier:
         self.clock = clock
         self.leeway_seconds = leeway_seconds
         self._keys: KeySet | None = None
+        self._verified: dict[str, tuple[Caller, float]] = {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
 
@@ -68,6 +70,18 @@ class TokenVerifier:
             return self._keys
 
     async def verify(self, token: str) -> Caller:
+        cached = self._verified.get(token)
+        if cached is not None:
+            if cached[1] + self.leeway_seconds > self.clock():  # the same rule as the expiry check below
+                return cached[0]
+            del self._verified[token]
+        caller, expires_at = await self._verify(token)
+        if len(self._verified) >= self.CACHE_SIZE:
+            self._verified.pop(next(iter(self._verified)))  # oldest first
+        self._verified[token] = (caller, expires_at)
+        return caller
+
+    async def _verify(self, token: str) -> tuple[Caller, float]:
         try:
             keys = await self._load_keys()
             try:
@@ -94,12 +108,13 @@ class TokenVerifier:
             log.exception("could not reach the identity provider for its keys")
             raise
         claims = decoded.claims
-        return Caller(
+        caller = Caller(
             sub=claims["sub"],
             personal_id=claims["personal_id"],
             full_name=claims.get("name", ""),
             level=2 if claims.get("acr") == LEVEL_2 else 1,
         )
+        return caller, float(claims["exp"])
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -3,14 +3,20 @@
 from pathlib import Path
 
 from .books import BookStore, new_id
+from .check_ins import CheckInStore
 from .db import ThreadLocalDatabase, connect
 from .migrations import apply as apply_migrations
 
 
-def open_store(path: Path) -> BookStore:
+def open_database(path: Path) -> ThreadLocalDatabase:
+    """Migrated, ready for one connection per thread."""
     path.parent.mkdir(parents=True, exist_ok=True)
     apply_migrations(connect(path))
-    return BookStore(ThreadLocalDatabase(path))
+    return ThreadLocalDatabase(path)
 
 
-__all__ = ["BookStore", "new_id", "open_store"]
+def open_store(path: Path) -> BookStore:
+    return BookStore(open_database(path))
+
+
+__all__ = ["BookStore", "CheckInStore", "new_id", "open_database", "open_store"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -26,6 +26,7 @@ from api_client.models import (
 
 from .db import ThreadLocalDatabase
 
+CURRENT_MEDICINE_DAYS = 90
 HISTORY_KINDS = ("conditions", "allergies", "risk_factors", "family_history", "surgeries", "disabilities")
 _PERSON_COLUMNS = (
     "id", "personal_id", "full_name", "birth_date", "birth_date_precision", "sex", "ethnicity",
@@ -196,6 +197,58 @@ class BookStore:
         return {
             "person": person, "history": history, "visits": visits,
             "vaccinations": vaccinations, "updated_at": updated_at,
+        }
+
+    def patient_summary(self, person_id: str, now: datetime, *, visits: int = 3,
+                        medicine_days: int = CURRENT_MEDICINE_DAYS) -> dict[str, Any] | None:
+        """The counter's view: allergies first, chronic conditions, medicines of the last 90 days."""
+        person = self.person(person_id)
+        if person is None:
+            return None
+        db = self.db
+        history: dict[str, list] = {"allergies": [], "conditions": []}
+        for kind, data in db.execute(
+            "SELECT kind, data FROM history_entries WHERE person_id = ? AND kind IN ('allergies', 'conditions') "
+            "ORDER BY id",
+            [person_id],
+        ):
+            history[kind].append(json.loads(data))
+        since = _utc_key(now - timedelta(days=medicine_days))
+        recent = [
+            json.loads(data)
+            for (data,) in db.execute(
+                "SELECT data FROM visits WHERE person_id = ? ORDER BY started_at DESC LIMIT 20", [person_id]
+            )
+        ]
+        medicines, seen = [], set()
+        for visit in recent:
+            if _utc_key(datetime.fromisoformat(visit["started_at"])) < since:
+                break
+            for item in visit.get("prescriptions", []):
+                key = (item["name"].casefold(), item.get("strength"))
+                if key not in seen:
+                    seen.add(key)
+                    medicines.append({
+                        "name": item["name"], "strength": item.get("strength"), "dosage": item.get("dosage"),
+                        "usage": item.get("usage"), "prescribed_on": visit["started_at"][:10],
+                        "facility_name": visit["facility_name"],
+                    })
+        vaccinations = [
+            json.loads(data)
+            for (data,) in db.execute(
+                "SELECT data FROM vaccinations WHERE person_id = ? ORDER BY given_on, id", [person_id]
+            )
+        ]
+        return {
+            "person_id": person_id,
+            **{key: person[key] for key in ("full_name", "birth_date", "birth_date_precision", "sex", "personal_id")},
+            "insurance": person.get("insurance"),
+            "allergies": history["allergies"],
+            "conditions": [c for c in history["conditions"] if c.get("chronic", True)],
+            "current_medicines": medicines,
+            "last_visits": [_visit_summary(visit) for visit in recent[:visits]],
+            "vaccinations": vaccinations,
+            "guardians": [r for r in person.get("representatives", []) if r["role"] == RepresentativeRole.GUARDIAN],
         }
 
     def visits_page(self, person_id: str, limit: int, offset: int) -> dict[str, Any]:

@@ -62,3 +62,34 @@ def m001_book(db: Database) -> None:
 
 def apply(db: Database) -> None:
     migrations.apply(db)
+
+
+@migrations()
+def m002_check_in(db: Database) -> None:
+    db["check_in_codes"].create(
+        {
+            "id": str, "code_hash": str, "person_id": str, "requested_by": str, "created_at": float,
+            "expires_at": float, "used_at": float, "revoked_at": float, "check_in_id": str,
+        },
+        pk="id",
+        foreign_keys=[("person_id", "people", "id")],
+    )
+    db["check_in_codes"].create_index(["code_hash"], unique=True)
+    db["check_ins"].create(
+        {
+            "id": str, "person_id": str, "facility_code": str, "staff_personal_id": str, "code_id": str,
+            "checked_at": str, "day": str, "status": str, "queue_number": int, "admitted_at": str,
+        },
+        pk="id",
+        foreign_keys=[("person_id", "people", "id")],
+    )
+    db["check_ins"].create_index(["facility_code", "day", "queue_number"])
+    db["access_log"].create(
+        {
+            "id": int, "person_id": str, "at": str, "actor_name": str, "actor_role": str,
+            "facility_code": str, "what": str, "code_id": str,
+        },
+        pk="id",
+        foreign_keys=[("person_id", "people", "id")],
+    )
+    db["access_log"].create_index(["person_id", "at"])

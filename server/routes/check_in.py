@@ -1,0 +1,162 @@
+"""Check-in at the counter: the citizen's short-lived QR code, the staff's redemption, the queue,
+and the access log that shows the citizen who looked."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Request, Response
+from fastapi.responses import JSONResponse
+
+from api_client.models import (
+    VIETNAM_TZ,
+    AccessLogEntry,
+    CheckIn,
+    CheckInCode,
+    CheckInCodeRequest,
+    CheckInCodeState,
+    CheckInStatus,
+    QueueEntry,
+    RedeemRequest,
+)
+
+from ..deps import CheckInsDep, ClinicStaffDep, OwnPersonId, ReadablePersonId, StoreDep
+from api_client.identifiers import N_
+
+from ..errors import ApiError, check_in_not_found, code_refused, no_qr_code_found, not_found, too_many_attempts
+from ..storage import new_id
+from ..storage.check_ins import iso
+
+router = APIRouter(tags=["check-in"])
+
+MAX_IMAGE_BYTES = 3 * 1024 * 1024
+
+
+def now(request: Request) -> float:
+    return request.app.state.settings.clock()
+
+
+@router.post("/me/check-in-codes", status_code=201, response_model=CheckInCode)
+def create_check_in_code(
+    request: Request, own_person_id: OwnPersonId, store: StoreDep, check_ins: CheckInsDep,
+    body: Annotated[CheckInCodeRequest | None, Body()] = None,
+) -> CheckInCode:
+    """A fresh code for the caller's QR, or for a dependent's (`person_id`)."""
+    person_id = (body.person_id if body else None) or own_person_id
+    if person_id != own_person_id and not store.is_guardian(own_person_id, person_id):
+        raise not_found("book")
+    ttl = request.app.state.settings.check_in_code_ttl_seconds
+    code_id, code, expires_at = check_ins.create_code(person_id, own_person_id, now(request), ttl)
+    return CheckInCode(id=code_id, code=code, person_id=person_id, expires_at=iso(expires_at))
+
+
+@router.get("/me/check-in-codes/{code_id}", response_model=CheckInCodeState)
+def read_check_in_code(code_id: str, request: Request, own_person_id: OwnPersonId, check_ins: CheckInsDep) -> JSONResponse:
+    """Lets the QR screen see its code used (and where) or expired."""
+    state = check_ins.code_state(code_id, own_person_id, now(request))
+    if state is None:
+        raise code_refused("code_not_found")
+    return JSONResponse(state)
+
+
+@router.delete("/me/check-in-codes/{code_id}", status_code=204)
+def revoke_check_in_code(code_id: str, request: Request, own_person_id: OwnPersonId, check_ins: CheckInsDep) -> Response:
+    if not check_ins.revoke_code(code_id, own_person_id, now(request)):
+        raise code_refused("code_not_found")
+    return Response(status_code=204)
+
+
+@router.post("/clinic/check-ins", status_code=201, response_model=CheckIn)
+def redeem_check_in_code(
+    body: RedeemRequest, request: Request, staff: ClinicStaffDep, store: StoreDep, check_ins: CheckInsDep,
+) -> JSONResponse:
+    """The receptionist scans the citizen's code: one check-in, the patient summary, a line in the
+    citizen's access log. Refused codes count towards a per-account and per-address limit."""
+    throttle = request.app.state.redeem_throttle
+    keys = [f"staff:{staff.caller.sub}", f"address:{request.client.host if request.client else '-'}"]
+    if wait := throttle.retry_after(keys):
+        raise too_many_attempts(wait)
+    moment = now(request)
+    check_in_id = new_id()
+    redemption = check_ins.redeem(body.code, moment, {
+        "id": check_in_id, "facility_code": staff.facility_code, "staff_personal_id": staff.caller.personal_id,
+        "actor": staff.as_actor(),
+    })
+    if redemption.person_id is None:
+        throttle.record_failure(keys)
+        reason = {"used": "code_already_used", "expired": "code_expired"}.get(redemption.refused, "code_not_found")
+        raise code_refused(reason)
+    summary = store.patient_summary(redemption.person_id, datetime.fromtimestamp(moment, timezone.utc))
+    return JSONResponse({
+        "id": check_in_id, "facility_code": staff.facility_code, "checked_at": iso(moment),
+        "status": CheckInStatus.SCANNED, "queue_number": None, "summary": summary,
+    }, status_code=201)
+
+
+def _own_check_in(check_ins, check_in_id: str, staff) -> dict:
+    found = check_ins.check_in(check_in_id)
+    if found is None or found["facility_code"] != staff.facility_code:
+        raise check_in_not_found()
+    return found
+
+
+@router.get("/clinic/check-ins/{check_in_id}", response_model=CheckIn)
+def read_check_in(check_in_id: str, request: Request, staff: ClinicStaffDep, store: StoreDep,
+                  check_ins: CheckInsDep) -> JSONResponse:
+    """Opening the summary again (e.g. from the queue) is another read, logged as such."""
+    found = _own_check_in(check_ins, check_in_id, staff)
+    moment = now(request)
+    check_ins.log_read(found["person_id"], moment, staff.as_actor())
+    summary = store.patient_summary(found["person_id"], datetime.fromtimestamp(moment, timezone.utc))
+    return JSONResponse({**{k: v for k, v in found.items() if k != "person_id"}, "summary": summary})
+
+
+@router.post("/clinic/check-ins/{check_in_id}/admit", response_model=QueueEntry)
+def admit(check_in_id: str, request: Request, staff: ClinicStaffDep, check_ins: CheckInsDep) -> JSONResponse:
+    """"Tiếp nhận": the patient joins today's queue (admitting twice keeps the first number)."""
+    found = _own_check_in(check_ins, check_in_id, staff)
+    check_ins.admit(check_in_id, staff.facility_code, now(request))
+    day = datetime.fromisoformat(found["checked_at"]).astimezone(VIETNAM_TZ).date().isoformat()
+    entry = next(e for e in check_ins.queue(staff.facility_code, day) if e["check_in_id"] == check_in_id)
+    return JSONResponse(entry)
+
+
+@router.get("/clinic/queue", response_model=list[QueueEntry])
+def today_queue(request: Request, staff: ClinicStaffDep, check_ins: CheckInsDep) -> JSONResponse:
+    day = datetime.fromtimestamp(now(request), VIETNAM_TZ).date().isoformat()
+    return JSONResponse(check_ins.queue(staff.facility_code, day))
+
+
+@router.post("/clinic/qr-decode", openapi_extra={
+    "requestBody": {"content": {"image/jpeg": {}, "image/png": {}}, "required": True}})
+async def decode_qr(request: Request, staff: ClinicStaffDep) -> dict[str, str]:
+    """Camera scanning: the app sends a picture every half second; zxing-cpp finds the code here,
+    so phones need no barcode library of their own."""
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    data = await request.body()
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ApiError(413, "image_too_large", N_("The picture is too large. Send a smaller photo."))
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError):
+        raise no_qr_code_found() from None
+    found = [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    if not found:
+        raise no_qr_code_found()
+    return {"code": found[0]}
+
+
+@router.get("/me/access-log", response_model=list[AccessLogEntry])
+def own_access_log(person_id: OwnPersonId, check_ins: CheckInsDep) -> JSONResponse:
+    """Ai đã xem sổ của tôi: every read by someone other than the citizen or their guardian."""
+    return JSONResponse(check_ins.access_log(person_id))
+
+
+@router.get("/people/{person_id}/access-log", response_model=list[AccessLogEntry])
+def access_log(person_id: ReadablePersonId, check_ins: CheckInsDep) -> JSONResponse:
+    return JSONResponse(check_ins.access_log(person_id))
