@@ -9,10 +9,25 @@ import httpx
 from pydantic import TypeAdapter
 
 from .errors import Offline, raise_for_api_error
-from .models import DependentRef, HealthBook, Me, Representative, RepresentativeUpdate, Visit, VisitPage
+from .models import (
+    AccessLogEntry,
+    CheckIn,
+    CheckInCode,
+    CheckInCodeState,
+    DependentRef,
+    HealthBook,
+    Me,
+    QueueEntry,
+    Representative,
+    RepresentativeUpdate,
+    Visit,
+    VisitPage,
+)
 
 TokenSource = Callable[[], Awaitable[str]]
 _Dependents = TypeAdapter(list[DependentRef])
+_AccessLog = TypeAdapter(list[AccessLogEntry])
+_Queue = TypeAdapter(list[QueueEntry])
 
 
 class HealthBookClient:
@@ -27,13 +42,14 @@ class HealthBookClient:
         return cls(httpx.AsyncClient(base_url=base_url, transport=transport, timeout=15), token, language=language)
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        headers = {"Authorization": f"Bearer {await self._token()}", "Accept-Language": self.language}
+        headers = {"Authorization": f"Bearer {await self._token()}", "Accept-Language": self.language,
+                   **kwargs.pop("headers", {})}
         try:
             response = await self._http.request(method, f"/api/v1{path}", headers=headers, **kwargs)
         except httpx.TransportError as error:
             raise Offline(str(error)) from error
         raise_for_api_error(response)
-        return response.json()
+        return response.json() if response.content else None
 
     async def me(self) -> Me:
         return Me.model_validate(await self._request("GET", "/me"))
@@ -56,6 +72,36 @@ class HealthBookClient:
     async def set_representative(self, update: RepresentativeUpdate) -> Representative:
         body = update.model_dump(mode="json")
         return Representative.model_validate(await self._request("PUT", "/me/representative", json=body))
+
+    # ------------------------------------------------------------ check-in at the counter
+
+    async def create_check_in_code(self, person_id: str | None = None) -> CheckInCode:
+        body = {"person_id": person_id} if person_id else None
+        return CheckInCode.model_validate(await self._request("POST", "/me/check-in-codes", json=body))
+
+    async def check_in_code_state(self, code_id: str) -> CheckInCodeState:
+        return CheckInCodeState.model_validate(await self._request("GET", f"/me/check-in-codes/{code_id}"))
+
+    async def revoke_check_in_code(self, code_id: str) -> None:
+        await self._request("DELETE", f"/me/check-in-codes/{code_id}")
+
+    async def access_log(self, person_id: str | None = None) -> list[AccessLogEntry]:
+        path = f"/people/{person_id}/access-log" if person_id else "/me/access-log"
+        return _AccessLog.validate_python(await self._request("GET", path))
+
+    async def redeem_check_in_code(self, code: str) -> CheckIn:
+        return CheckIn.model_validate(await self._request("POST", "/clinic/check-ins", json={"code": code}))
+
+    async def admit(self, check_in_id: str) -> QueueEntry:
+        return QueueEntry.model_validate(await self._request("POST", f"/clinic/check-ins/{check_in_id}/admit"))
+
+    async def queue(self) -> list[QueueEntry]:
+        return _Queue.validate_python(await self._request("GET", "/clinic/queue"))
+
+    async def decode_qr(self, image: bytes) -> str:
+        answer = await self._request("POST", "/clinic/qr-decode", content=image,
+                                     headers={"Content-Type": "image/jpeg"})
+        return answer["code"]
 
     async def aclose(self) -> None:
         await self._http.aclose()

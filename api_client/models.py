@@ -476,6 +476,9 @@ class DependentRef(Model):
     relationship: Relationship
 
 
+CLINIC_ROLES = frozenset({StaffRole.RECEPTIONIST, StaffRole.DOCTOR})  # may check patients in
+
+
 class Me(Model):
     """Who is signed in. Served at level 1 too: it carries no health data."""
 
@@ -486,6 +489,11 @@ class Me(Model):
     person_id: str | None = None  # None when no book exists yet
     roles: list[StaffAssignment] = []
     dependents: list[DependentRef] = []
+
+    @property
+    def clinic_assignment(self) -> StaffAssignment | None:
+        """Where this person works at a reception or clinic desk, if anywhere."""
+        return next((r for r in self.roles if r.role in CLINIC_ROLES and r.facility_code), None)
 
 
 class RepresentativeUpdate(Model):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import flet as ft
 
+from .views.access_log import AccessLogView
 from .views.callback import CallbackView
+from .views.check_in_qr import CheckInQrView
 from .views.family import FamilyView
 from .views.history import HistoryView
 from .views.home import HomeView
 from .views.layout import AppLayout
 from .views.level_upgrade import LevelUpgradeView
+from .views.reception import ReceptionView
 from .views.settings import SettingsView
 from .views.sign_in import SignInView
 from .views.vaccinations import VaccinationsView
@@ -20,12 +23,15 @@ ROUTES = [
     ft.Route(path="sign-in", component=SignInView),
     ft.Route(path="callback", component=CallbackView),  # phones: the deep link back from VNeID
     ft.Route(path="level-2", component=LevelUpgradeView),
+    ft.Route(path="reception", component=ReceptionView),  # clinic staff: the scan desk
     ft.Route(component=AppLayout, children=[  # signed in at level 2
         ft.Route(index=True, component=HomeView),
         ft.Route(path="visits", component=VisitsView),
         ft.Route(path="visits/:visit_id", component=VisitDetailView),
         ft.Route(path="history", component=HistoryView),
         ft.Route(path="vaccinations", component=VaccinationsView),
+        ft.Route(path="qr", component=CheckInQrView),
+        ft.Route(path="access-log", component=AccessLogView),
         ft.Route(path="family", component=FamilyView),
         ft.Route(path="settings", component=SettingsView),
     ]),

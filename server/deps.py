@@ -8,13 +8,12 @@ from fastapi import Depends, Path, Request
 
 from dataclasses import dataclass
 
-from api_client.models import StaffAssignment, StaffRole
+from api_client.models import CLINIC_ROLES, StaffAssignment
 
 from .errors import identity_level_insufficient, not_authenticated, not_clinic_staff, not_found
 from .security import Caller
 from .storage import BookStore, CheckInStore
 
-CLINIC_ROLES = {StaffRole.RECEPTIONIST, StaffRole.DOCTOR}
 
 
 def get_store(request: Request) -> BookStore:

@@ -16,6 +16,7 @@ from ..config import AppConfig
 from ..state import AppState
 from .auth import AuthService, NativeSignIn
 from .book import BookService
+from .check_in import CheckInService
 from .offline_cache import KeyStore, OfflineCache, cache_key
 from .session import SessionService
 
@@ -76,7 +77,8 @@ async def create_session(page: ft.Page, state: AppState, config: AppConfig, *, k
     client = HealthBookClient(shared_http(config.api_url, transport), token=auth.access_token,
                               language=state.language)
     return SessionService(page=page, state=state, config=config, oidc=oidc, auth=auth,
-                          books=BookService(client, cache), preferences=ft.SharedPreferences(), native=native)
+                          books=BookService(client, cache), check_in=CheckInService(client),
+                          preferences=ft.SharedPreferences(), native=native)
 
 
 __all__ = ["SessionContext", "SessionService", "create_session"]

@@ -20,6 +20,7 @@ from ..state import AppState
 from . import preferences
 from .auth import AuthlibAuthorization, AuthService, NativeSignIn, VneidProvider
 from .book import BookService
+from .check_in import CheckInService
 from .preferences import PreferenceStore
 
 log = logging.getLogger("app.session")
@@ -50,6 +51,7 @@ class SessionService:
     oidc: OidcClient
     auth: AuthService
     books: BookService
+    check_in: CheckInService | None = None
     preferences: PreferenceStore | None = None
     native: NativeSignIn | None = None  # phones; the web uses page.login
 
@@ -112,10 +114,12 @@ class SessionService:
             self.state.sign_in_failed(user_message(error, self.t))
             return
         self.state.sign_in_completed(me)
-        if me.identity_level >= 2:
-            self.state.loading()  # start now, while the home screen mounts, not after
-            self.page.run_task(self.load_book)
-        await self.navigate("/" if me.identity_level >= 2 else "/level-2")
+        if me.identity_level < 2:
+            await self.navigate("/level-2")
+            return
+        self.state.loading()  # start now, while the home screen mounts, not after
+        self.page.run_task(self.load_book)
+        await self.navigate("/reception" if me.clinic_assignment else "/")
 
     async def resume(self) -> None:
         """Phones: open straight into the book with the keystore's refresh token, even offline."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from api_client.models import HealthBook, Severity
+from api_client.models import Allergy, HealthBook, InsuranceCard, Severity
 
 from ..i18n import Translator, local
 from .labels import ALLERGY_CATEGORY, RELATIONSHIP, SEVERITY, SEX
@@ -59,10 +59,8 @@ class HomeModel:
     updated: str
 
 
-def build_home(book: HealthBook, *, now: datetime, t: Translator) -> HomeModel:
-    person = book.person
-    today = local(now).date()
-    allergies = [
+def allergy_lines(allergies: list[Allergy], t: Translator) -> list[AllergyLine]:
+    return [
         AllergyLine(
             substance=a.substance,
             detail=" · ".join(
@@ -71,26 +69,40 @@ def build_home(book: HealthBook, *, now: datetime, t: Translator) -> HomeModel:
             ),
             severe=a.severity is Severity.SEVERE,
         )
-        for a in book.history.allergies
+        for a in allergies
     ]
-    insurance = None
-    if person.insurance:
-        card = person.insurance
-        status = "valid"
-        if card.valid_to and card.valid_to < today:
-            status = "expired"
-        elif card.valid_to and (card.valid_to - today).days <= EXPIRY_WARNING_DAYS:
-            status = "expiring"
-        labels = {"valid": t("Valid"), "expiring": t("Expires soon"), "expired": t("Expired")}
-        insurance = Insurance(
-            code=card.code,
-            validity=t("{start} to {end}", start=t.date(card.valid_from), end=t.date(card.valid_to))
-            if card.valid_from and card.valid_to else "",
-            status=status,
-            status_label=labels[status],
-            facility=f"{card.registered_facility_name or ''} ({card.registered_facility_code})"
-            if card.registered_facility_code else "",
-        )
+
+
+def insurance_of(card: InsuranceCard | None, today: date, t: Translator) -> Insurance | None:
+    """The card with its validity judged against today (valid, expiring within a month, expired)."""
+    if card is None:
+        return None
+    status = "valid"
+    if card.valid_to and card.valid_to < today:
+        status = "expired"
+    elif card.valid_to and (card.valid_to - today).days <= EXPIRY_WARNING_DAYS:
+        status = "expiring"
+    labels = {"valid": t("Valid"), "expiring": t("Expires soon"), "expired": t("Expired")}
+    return Insurance(
+        code=card.code,
+        validity=t("{start} to {end}", start=t.date(card.valid_from), end=t.date(card.valid_to))
+        if card.valid_from and card.valid_to else "",
+        status=status,
+        status_label=labels[status],
+        facility=f"{card.registered_facility_name or ''} ({card.registered_facility_code})"
+        if card.registered_facility_code else "",
+    )
+
+
+def born_line(birth_date: date, precision, sex, t: Translator) -> str:
+    return " · ".join((t("Born {date}", date=t.date(birth_date, precision)), t(SEX[sex])))
+
+
+def build_home(book: HealthBook, *, now: datetime, t: Translator) -> HomeModel:
+    person = book.person
+    today = local(now).date()
+    allergies = allergy_lines(book.history.allergies, t)
+    insurance = insurance_of(person.insurance, today, t)
     upcoming = sorted(
         (visit.re_exam, visit.id) for visit in book.visits
         if visit.re_exam and visit.re_exam.appointment_at >= now
@@ -109,8 +121,7 @@ def build_home(book: HealthBook, *, now: datetime, t: Translator) -> HomeModel:
     next_due = schedule.next_due
     return HomeModel(
         name=person.full_name,
-        born=" · ".join((t("Born {date}", date=t.date(person.birth_date, person.birth_date_precision)),
-                         t(SEX[person.sex]))),
+        born=born_line(person.birth_date, person.birth_date_precision, person.sex, t),
         personal_id_masked=mask_personal_id(person.personal_id),
         personal_id=person.personal_id,
         insurance=insurance,
@@ -126,6 +137,3 @@ def build_home(book: HealthBook, *, now: datetime, t: Translator) -> HomeModel:
         updated=t.datetime(book.updated_at),
     )
 
-
-def age_in_years(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

@@ -80,8 +80,12 @@ def HomeView():
     book = state.book
     model = build_home(book, now=datetime.now(timezone.utc), t=t)
 
-    controls: list[ft.Control] = [allergy_banner(model.allergies, ui), identity_card(
-        model, ui, revealed, lambda: set_revealed(not revealed))]
+    controls: list[ft.Control] = [
+        allergy_banner(model.allergies, ui),
+        ft.FilledButton(t("Show the check-in QR code"), icon=ft.Icons.QR_CODE_2, height=theme.TOUCH_TARGET + 12,
+                        on_click=session.go("/qr"), style=ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.title))),
+        identity_card(model, ui, revealed, lambda: set_revealed(not revealed)),
+    ]
 
     if model.appointment:
         appointment = model.appointment

@@ -78,7 +78,10 @@ def AppLayout():
 
     book_owner = state.book.person.full_name if state.book else state.me.full_name
     subtitle = t("Book of {name}", name=book_owner)
-    actions = []
+    actions = [icon_button(ft.Icons.QR_CODE_2, t("Check-in QR code"), session.go("/qr"), color=theme.ON_PRIMARY)]
+    if state.me.clinic_assignment:
+        actions.append(icon_button(ft.Icons.QR_CODE_SCANNER, t("Reception"), session.go("/reception"),
+                                   color=theme.ON_PRIMARY))
     if state.me.dependents:
         actions.append(icon_button(ft.Icons.SWITCH_ACCOUNT, t("Change whose book"), session.go("/family"),
                                    color=theme.ON_PRIMARY))

@@ -29,6 +29,11 @@ def SettingsView():
                       label_text_style=ft.TextStyle(size=ui.type.body)),
             text(t("Makes all text bigger; screens rearrange to fit."), ui, size=ui.type.small, color=theme.MUTED),
         ], ui),
+        section(t("Privacy"), [
+            text(t("See every time a health facility read your book."), ui),
+            ft.TextButton(t("Who has looked at my book"), icon=ft.Icons.VISIBILITY, height=theme.TOUCH_TARGET,
+                          on_click=session.go("/access-log")),
+        ], ui),
         section(t("Account"), [
             text(t("Signed in as {name}", name=state.me.full_name), ui),
             ft.OutlinedButton(t("Sign out"), icon=ft.Icons.LOGOUT, height=theme.TOUCH_TARGET,

@@ -1,0 +1,56 @@
+"""Check-in at the counter, both sides: the citizen's QR code and the receptionist's scan desk."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from api_client.client import HealthBookClient
+from api_client.models import AccessLogEntry, CheckIn, CheckInCode, CheckInCodeState, QueueEntry
+
+RENEW_BEFORE_SECONDS = 30  # a new code replaces the old one this long before it expires
+
+
+@dataclass
+class CheckInService:
+    client: HealthBookClient
+    clock: Callable[[], float] = time.time
+
+    # the citizen
+
+    async def new_code(self, person_id: str | None, *, replacing: CheckInCode | None = None) -> CheckInCode:
+        """A fresh code; the one it replaces is revoked, so only one is ever valid."""
+        code = await self.client.create_check_in_code(person_id)
+        if replacing is not None:
+            await self.cancel(replacing)
+        return code
+
+    async def cancel(self, code: CheckInCode) -> None:
+        await self.client.revoke_check_in_code(code.id)
+
+    async def state(self, code: CheckInCode) -> CheckInCodeState:
+        return await self.client.check_in_code_state(code.id)
+
+    def seconds_left(self, code: CheckInCode) -> int:
+        return max(0, int(code.expires_at.timestamp() - self.clock()))
+
+    def due_for_renewal(self, code: CheckInCode) -> bool:
+        return self.seconds_left(code) <= RENEW_BEFORE_SECONDS
+
+    async def access_log(self, person_id: str | None) -> list[AccessLogEntry]:
+        return await self.client.access_log(person_id)
+
+    # the receptionist
+
+    async def redeem(self, code: str) -> CheckIn:
+        return await self.client.redeem_check_in_code(code)
+
+    async def decode(self, picture: bytes) -> str:
+        return await self.client.decode_qr(picture)
+
+    async def admit(self, check_in: CheckIn) -> QueueEntry:
+        return await self.client.admit(check_in.id)
+
+    async def queue(self) -> list[QueueEntry]:
+        return await self.client.queue()
