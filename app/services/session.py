@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import flet as ft
 
 from api_client.errors import ApiError, NotAuthenticated, Offline
+from api_client.models import Me
 from api_client.oidc import OidcClient, SignInError, Tokens
 
 from ..config import AppConfig
@@ -114,12 +115,10 @@ class SessionService:
             self.state.sign_in_failed(user_message(error, self.t))
             return
         self.state.sign_in_completed(me)
-        if me.identity_level < 2:
-            await self.navigate("/level-2")
-            return
-        self.state.loading()  # start now, while the home screen mounts, not after
-        self.page.run_task(self.load_book)
-        await self.navigate("/reception" if me.clinic_assignment else "/")
+        if me.identity_level >= 2:
+            self.state.loading()  # start now, while the home screen mounts, not after
+            self.page.run_task(self.load_book)
+        await self.navigate(landing_route(me))
 
     async def resume(self) -> None:
         """Phones: open straight into the book with the keystore's refresh token, even offline."""
@@ -192,6 +191,13 @@ class SessionService:
         self.state.signed_out()
         self.page.logout()
         await self.navigate("/sign-in")
+
+
+def landing_route(me: Me) -> str:
+    """Where a signed-in person starts: the upgrade guidance, the reception desk, or their book."""
+    if me.identity_level < 2:
+        return "/level-2"
+    return "/reception" if me.clinic_assignment else "/"
 
 
 def locale_configuration(language: str) -> ft.LocaleConfiguration:

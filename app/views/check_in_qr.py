@@ -37,7 +37,7 @@ def CheckInQrView():
     t = ui.t
     code, set_code = ft.use_state(None)
     seconds, set_seconds = ft.use_state(0)
-    phase, set_phase = ft.use_state("loading")  # loading | showing | used | cancelled | failed
+    outcome, set_outcome = ft.use_state(None)  # None while a code is on show; used | cancelled | failed
     message, set_message = ft.use_state("")
     running, set_running = ft.use_state(True)
     generation, set_generation = ft.use_state(0)
@@ -49,13 +49,13 @@ def CheckInQrView():
     async def run() -> None:
         if not running or person_id is None:
             return
-        set_phase("loading")
+        set_code(None)
+        set_outcome(None)
         try:
             current = await service.new_code(person_id)
             shown.current = current
-            set_code(current)
             set_seconds(service.seconds_left(current))
-            set_phase("showing")
+            set_code(current)
             ticks = 0
             while True:
                 await asyncio.sleep(TICK_SECONDS)
@@ -66,7 +66,7 @@ def CheckInQrView():
                         shown.current = None
                         set_message(t("Checked in at {time} at {facility}.", time=t.datetime(found.used_at),
                                       facility=found.facility_name or ""))
-                        set_phase("used")
+                        set_outcome("used")
                         return
                 if service.due_for_renewal(current):
                     current = await service.new_code(person_id, replacing=current)
@@ -75,7 +75,7 @@ def CheckInQrView():
                 set_seconds(service.seconds_left(current))
         except (ApiError, Offline) as error:
             set_message(user_message(error, t))
-            set_phase("failed")
+            set_outcome("failed")
 
     def leave() -> None:
         """Leaving the screen cancels the code: it is no use in a pocket."""
@@ -90,7 +90,7 @@ def CheckInQrView():
             await service.cancel(shown.current)
             shown.current = None
         set_running(False)
-        set_phase("cancelled")
+        set_outcome("cancelled")
 
     def start_again() -> None:
         set_running(True)
@@ -102,7 +102,7 @@ def CheckInQrView():
             t("Check-in QR code"), size=ui.type.headline, weight=ft.FontWeight.BOLD, color=theme.PRIMARY)),
         text(t("For {name}", name=owner), ui, bold=True),
     ]
-    if phase == "showing" and code is not None:
+    if outcome is None and code is not None:
         controls += [
             text(t("Show this code at the reception desk. It works once, and changes by itself every few minutes."),
                  ui),
@@ -123,7 +123,7 @@ def CheckInQrView():
             ft.OutlinedButton(t("Cancel this code"), icon=ft.Icons.CANCEL_OUTLINED, height=theme.TOUCH_TARGET,
                               on_click=cancel),
         ]
-    elif phase == "loading":
+    elif outcome is None:
         controls.append(ft.Row([ft.ProgressRing(), text(t("Making a new code…"), ui)], spacing=theme.SPACE_M))
     else:
         notices = {
@@ -131,13 +131,13 @@ def CheckInQrView():
             "cancelled": (t("The code was cancelled. Nobody can use it."), "warning", ft.Icons.CANCEL_OUTLINED),
             "failed": (message, "danger", ft.Icons.ERROR_OUTLINE),
         }
-        notice, tone, icon = notices[phase]
+        notice, tone, icon = notices[outcome]
         controls += [
-            banner(notice, ui, tone=tone, icon=icon, identifier=f"check-in-{phase}"),
+            banner(notice, ui, tone=tone, icon=icon, identifier=f"check-in-{outcome}"),
             ft.FilledButton(t("Make a new code"), icon=ft.Icons.QR_CODE_2, height=theme.TOUCH_TARGET,
                             on_click=start_again),
         ]
-        if phase == "used":
+        if outcome == "used":
             controls.append(ft.TextButton(t("Who has looked at my book"), icon=ft.Icons.VISIBILITY,
                                           height=theme.TOUCH_TARGET, on_click=session.go("/access-log")))
     return page_column([card(controls)], ui)

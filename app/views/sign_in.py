@@ -7,6 +7,7 @@ import flet as ft
 from .. import theme
 from ..components import banner, page_column, text, use_ui
 from ..services import SessionContext
+from ..services.session import landing_route
 
 
 def language_switch(state, session, ui) -> ft.Control:
@@ -34,7 +35,7 @@ def SignInView():
 
     async def leave_when_signed_in():
         if state.me is not None:
-            await session.navigate("/" if state.me.identity_level >= 2 else "/level-2")
+            await session.navigate(landing_route(state.me))
 
     ft.use_effect(leave_when_signed_in, [state.me is not None])
 

@@ -100,6 +100,11 @@ class Harness:
     async def type_into(self, field: ft.TextField, text: str) -> None:
         await self.change(field, value=text)
 
+    async def submit(self, field: ft.TextField, text: str) -> None:
+        """Typing (or a barcode scanner typing) then Enter."""
+        self.session.apply_patch(field._i, {"value": text})
+        await self.click(field, "submit", text)
+
     async def change(self, control: ft.BaseControl, **props) -> None:
         """What a client does when the user edits a control: patch its props, then fire `change`."""
         self.session.apply_patch(control._i, props)
@@ -138,6 +143,9 @@ class Harness:
 
     def text_content(self) -> str:
         return "\n".join(self.texts())
+
+    def images(self) -> list[ft.Image]:
+        return [c for c in walk(self.page) if isinstance(c, ft.Image)]
 
     def by_identifier(self, identifier: str):
         matches = [c for c in walk(self.page) if getattr(c, "identifier", None) == identifier]
