@@ -8,6 +8,7 @@ On a phone build (FLET_PLATFORM is set) it runs only the app, which talks to a s
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -125,6 +126,8 @@ def serve(argv: list[str] | None = None) -> int:
 
     public_url = args.public_url or f"http://{args.host}:{args.port}"
     stack = create_stack(StackConfig(public_url=public_url, data_dir=args.data_dir.resolve(), demo=not args.no_demo))
+    gc.collect()
+    gc.freeze()  # the long-lived start-up objects leave the collector's way: shorter pauses under load
     print(f"\nSổ sức khỏe điện tử is running at {public_url}/\n")
     if not args.no_demo:
         print(DEMO_ACCOUNTS_TEXT + "\n", flush=True)

@@ -36,6 +36,7 @@ def build_population(data_dir: Path, people: int) -> tuple[int, list[tuple[str, 
 
 
 def mint_tokens(data_dir: Path, url: str, citizens: list[tuple[str, str, str]]) -> list[str]:
+    """Level 2 access tokens signed with the provider's own key (the API checks them as usual)."""
     idp = create_idp_app(IdpSettings(issuer=f"{url}/idp", data_dir=data_dir / "idp"))
     client = Client(client_id="sskdt-app", name="bench", redirect_uris=[])
     return [

@@ -50,10 +50,10 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     v1 = APIRouter(prefix="/v1")
 
     @v1.get("/health", tags=["service"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    v1.include_router(check_in.router)  # first: the check-in is the hottest route, matched in order
     v1.include_router(book.router)
-    v1.include_router(check_in.router)
     app.include_router(v1)
     return app

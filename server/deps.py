@@ -16,7 +16,7 @@ from .storage import BookStore, CheckInStore
 
 
 
-def get_store(request: Request) -> BookStore:
+async def get_store(request: Request) -> BookStore:
     return request.app.state.store
 
 
@@ -34,7 +34,7 @@ async def get_level2_caller(caller: Annotated[Caller, Depends(get_caller)]) -> C
     return caller
 
 
-def get_check_ins(request: Request) -> CheckInStore:
+async def get_check_ins(request: Request) -> CheckInStore:
     return request.app.state.check_ins
 
 
@@ -44,7 +44,7 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 Level2CallerDep = Annotated[Caller, Depends(get_level2_caller)]
 
 
-def get_own_person_id(store: StoreDep, caller: Level2CallerDep) -> str:
+async def get_own_person_id(store: StoreDep, caller: Level2CallerDep) -> str:
     person_id = store.person_id_for(caller.personal_id)
     if person_id is None:
         raise not_found("own_book")
@@ -54,7 +54,7 @@ def get_own_person_id(store: StoreDep, caller: Level2CallerDep) -> str:
 OwnPersonId = Annotated[str, Depends(get_own_person_id)]
 
 
-def get_readable_person_id(
+async def get_readable_person_id(
     person_id: Annotated[str, Path(max_length=64)], store: StoreDep, own_person_id: OwnPersonId
 ) -> str:
     """The caller's own book or a dependent's; anyone else's is answered exactly like a missing one."""
@@ -80,9 +80,11 @@ class ClinicStaff:
         return {"name": self.caller.full_name, "role": self.assignment.role, "facility_code": self.facility_code}
 
 
-def get_clinic_staff(caller: Level2CallerDep, store: StoreDep) -> ClinicStaff:
-    """Reception or medical staff of a facility; citizens, volunteers and officials are refused."""
-    for assignment in store.staff_assignments(caller.personal_id):
+async def get_clinic_staff(request: Request) -> ClinicStaff:
+    """Reception or medical staff of a facility; citizens, volunteers and officials are refused.
+    One dependency, not a chain: it guards the check-in, the busiest route at a desk."""
+    caller = await get_level2_caller(await get_caller(request))
+    for assignment in request.app.state.store.staff_assignments(caller.personal_id):
         if assignment.role in CLINIC_ROLES and assignment.facility_code:
             return ClinicStaff(caller, assignment)
     raise not_clinic_staff()

@@ -20,7 +20,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 @router.get("/me", response_model=Me)
-def read_me(caller: CallerDep, store: StoreDep) -> Me:
+async def read_me(caller: CallerDep, store: StoreDep) -> Me:
     """Who is signed in. Answers at level 1 too, so the app can explain the upgrade."""
     person_id = store.person_id_for(caller.personal_id) if caller.is_level2 else None
     return Me(
@@ -49,28 +49,28 @@ def _visit(store: BookStore, person_id: str, visit_id: str) -> JSONResponse:
 
 
 @router.get("/me/book", response_model=HealthBook)
-def read_own_book(person_id: OwnPersonId, store: StoreDep) -> JSONResponse:
+async def read_own_book(person_id: OwnPersonId, store: StoreDep) -> JSONResponse:
     return _book(store, person_id)
 
 
 @router.get("/me/visits", response_model=VisitPage)
-def list_own_visits(person_id: OwnPersonId, store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
+async def list_own_visits(person_id: OwnPersonId, store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
     """Newest first."""
     return JSONResponse(store.visits_page(person_id, limit, offset))
 
 
 @router.get("/me/visits/{visit_id}", response_model=Visit)
-def read_own_visit(visit_id: str, person_id: OwnPersonId, store: StoreDep) -> JSONResponse:
+async def read_own_visit(visit_id: str, person_id: OwnPersonId, store: StoreDep) -> JSONResponse:
     return _visit(store, person_id, visit_id)
 
 
 @router.get("/me/dependents", response_model=list[DependentRef])
-def list_dependents(person_id: OwnPersonId, store: StoreDep) -> list[DependentRef]:
+async def list_dependents(person_id: OwnPersonId, store: StoreDep) -> list[DependentRef]:
     return store.dependents_of(person_id)
 
 
 @router.put("/me/representative", response_model=Representative)
-def set_own_representative(update: RepresentativeUpdate, person_id: OwnPersonId, store: StoreDep) -> Representative:
+async def set_own_representative(update: RepresentativeUpdate, person_id: OwnPersonId, store: StoreDep) -> Representative:
     """State one's main caregiver or legal representative (QĐ 1332 fields 12-15)."""
     representative = Representative(**update.model_dump())
     store.set_representative(person_id, representative)
@@ -78,15 +78,15 @@ def set_own_representative(update: RepresentativeUpdate, person_id: OwnPersonId,
 
 
 @router.get("/people/{person_id}/book", response_model=HealthBook)
-def read_book(person_id: ReadablePersonId, store: StoreDep) -> JSONResponse:
+async def read_book(person_id: ReadablePersonId, store: StoreDep) -> JSONResponse:
     return _book(store, person_id)
 
 
 @router.get("/people/{person_id}/visits", response_model=VisitPage)
-def list_visits(person_id: ReadablePersonId, store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
+async def list_visits(person_id: ReadablePersonId, store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
     return JSONResponse(store.visits_page(person_id, limit, offset))
 
 
 @router.get("/people/{person_id}/visits/{visit_id}", response_model=Visit)
-def read_visit(visit_id: str, person_id: ReadablePersonId, store: StoreDep) -> JSONResponse:
+async def read_visit(visit_id: str, person_id: ReadablePersonId, store: StoreDep) -> JSONResponse:
     return _visit(store, person_id, visit_id)

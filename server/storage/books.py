@@ -8,6 +8,7 @@ often than written.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from collections.abc import Iterable
@@ -27,6 +28,7 @@ from api_client.models import (
 from .db import ThreadLocalDatabase
 
 CURRENT_MEDICINE_DAYS = 90
+STAFF_CACHE_SECONDS = 30  # a removed staff member loses access within this
 HISTORY_KINDS = ("conditions", "allergies", "risk_factors", "family_history", "surgeries", "disabilities")
 _PERSON_COLUMNS = (
     "id", "personal_id", "full_name", "birth_date", "birth_date_precision", "sex", "ethnicity",
@@ -46,6 +48,7 @@ def _utc_key(moment: datetime) -> str:
 class BookStore:
     def __init__(self, database: ThreadLocalDatabase) -> None:
         self._database = database
+        self._staff_cache: dict[str, tuple[float, list[StaffAssignment]]] = {}
 
     @property
     def db(self):
@@ -64,8 +67,7 @@ class BookStore:
 
     def save_person(self, person: Administrative) -> str:
         """Insert or update by personal ID; returns the book's person id (kept on update)."""
-        db = self.db
-        with db.atomic():
+        with self._database.transaction() as db:
             existing = db.execute("SELECT id FROM people WHERE personal_id = ?", [person.personal_id]).fetchone()
             person_id = existing[0] if existing else person.person_id
             row = _person_row(person, person_id)
@@ -87,8 +89,7 @@ class BookStore:
 
     def set_representative(self, person_id: str, representative: Representative) -> None:
         """Replace the person's representative of that role (a person states their own caregiver)."""
-        db = self.db
-        with db.atomic():
+        with self._database.transaction() as db:
             db.execute(
                 "DELETE FROM representatives WHERE person_id = ? AND role = ?", [person_id, representative.role]
             )
@@ -96,16 +97,14 @@ class BookStore:
             self._touch(person_id)
 
     def save_history(self, person_id: str, history: History) -> None:
-        db = self.db
-        with db.atomic():
+        with self._database.transaction() as db:
             db.execute("DELETE FROM history_entries WHERE person_id = ?", [person_id])
             db["history_entries"].insert_all(_history_rows(person_id, history))
             self._touch(person_id)
 
     def save_visit(self, person_id: str, visit: Visit, source_key: str | None = None) -> str:
         """Insert, or replace the visit a facility sent before under the same key (MA_LK)."""
-        db = self.db
-        with db.atomic():
+        with self._database.transaction() as db:
             if source_key is not None:
                 existing = db.execute(
                     "SELECT id FROM visits WHERE facility_code = ? AND source_key = ?",
@@ -118,7 +117,7 @@ class BookStore:
         return visit.id
 
     def add_vaccination(self, person_id: str, vaccination: Vaccination) -> None:
-        with self.db.atomic():
+        with self._database.transaction():
             self.db["vaccinations"].insert(_vaccination_row(person_id, vaccination))
             self._touch(person_id)
 
@@ -131,15 +130,16 @@ class BookStore:
             histories.extend(_history_rows(person_id, book.history))
             visits.extend(_visit_row(person_id, visit) for visit in book.visits)
             vaccinations.extend(_vaccination_row(person_id, vaccination) for vaccination in book.vaccinations)
-        db = self.db
-        with db.atomic():
+        with self._database.transaction() as db:
             db["people"].insert_all(people)
             db["history_entries"].insert_all(histories)
             db["visits"].insert_all(visits)
             db["vaccinations"].insert_all(vaccinations)
 
     def add_staff(self, personal_id: str, role: str, facility_code: str | None = None, area: str | None = None) -> None:
-        self.db["staff"].insert({"personal_id": personal_id, "role": role, "facility_code": facility_code, "area": area})
+        with self._database.transaction() as db:
+            db["staff"].insert({"personal_id": personal_id, "role": role, "facility_code": facility_code, "area": area})
+        self._staff_cache.pop(personal_id, None)
 
     def _touch(self, person_id: str) -> None:
         self.db.execute("UPDATE people SET updated_at = ? WHERE id = ?", [now_utc(), person_id])
@@ -199,66 +199,24 @@ class BookStore:
             "vaccinations": vaccinations, "updated_at": updated_at,
         }
 
-    def patient_summary(self, person_id: str, now: datetime, *, visits: int = 3,
-                        medicine_days: int = CURRENT_MEDICINE_DAYS) -> dict[str, Any] | None:
-        """The counter's view: allergies first, chronic conditions, medicines of the last 90 days."""
-        person = self.person(person_id)
-        if person is None:
-            return None
-        db = self.db
-        history: dict[str, list] = {"allergies": [], "conditions": []}
-        for kind, data in db.execute(
-            "SELECT kind, data FROM history_entries WHERE person_id = ? AND kind IN ('allergies', 'conditions') "
-            "ORDER BY id",
-            [person_id],
-        ):
-            history[kind].append(json.loads(data))
-        since = _utc_key(now - timedelta(days=medicine_days))
-        recent = [
-            json.loads(data)
-            for (data,) in db.execute(
-                "SELECT data FROM visits WHERE person_id = ? ORDER BY started_at DESC LIMIT 20", [person_id]
-            )
-        ]
-        medicines, seen = [], set()
-        for visit in recent:
-            if _utc_key(datetime.fromisoformat(visit["started_at"])) < since:
-                break
-            for item in visit.get("prescriptions", []):
-                key = (item["name"].casefold(), item.get("strength"))
-                if key not in seen:
-                    seen.add(key)
-                    medicines.append({
-                        "name": item["name"], "strength": item.get("strength"), "dosage": item.get("dosage"),
-                        "usage": item.get("usage"), "prescribed_on": visit["started_at"][:10],
-                        "facility_name": visit["facility_name"],
-                    })
-        vaccinations = [
-            json.loads(data)
-            for (data,) in db.execute(
-                "SELECT data FROM vaccinations WHERE person_id = ? ORDER BY given_on, id", [person_id]
-            )
-        ]
-        return {
-            "person_id": person_id,
-            **{key: person[key] for key in ("full_name", "birth_date", "birth_date_precision", "sex", "personal_id")},
-            "insurance": person.get("insurance"),
-            "allergies": history["allergies"],
-            "conditions": [c for c in history["conditions"] if c.get("chronic", True)],
-            "current_medicines": medicines,
-            "last_visits": [_visit_summary(visit) for visit in recent[:visits]],
-            "vaccinations": vaccinations,
-            "guardians": [r for r in person.get("representatives", []) if r["role"] == RepresentativeRole.GUARDIAN],
-        }
+    def patient_summary_json(self, person_id: str, now: datetime,
+                             medicine_days: int = CURRENT_MEDICINE_DAYS) -> str | None:
+        """The counter's view as JSON text, assembled by SQLite in one statement (the check-in's
+        hot path): allergies, chronic conditions, medicines of the last 90 days (newest
+        prescription of each), the last three visits, vaccinations, guardians."""
+        row = self.db.execute(_PATIENT_SUMMARY_SQL, {
+            "person_id": person_id, "since": _utc_key(now - timedelta(days=medicine_days)),
+        }).fetchone()
+        return row[0] if row else None
 
     def visits_page(self, person_id: str, limit: int, offset: int) -> dict[str, Any]:
         db = self.db
         total = db.execute("SELECT count(*) FROM visits WHERE person_id = ?", [person_id]).fetchone()[0]
         rows = db.execute(
-            "SELECT data FROM visits WHERE person_id = ? ORDER BY started_at DESC LIMIT ? OFFSET ?",
+            "SELECT summary FROM visits WHERE person_id = ? ORDER BY started_at DESC LIMIT ? OFFSET ?",
             [person_id, limit, offset],
         )
-        items = [_visit_summary(json.loads(data)) for (data,) in rows]
+        items = [json.loads(summary) for (summary,) in rows]
         return {"items": items, "total": total, "limit": limit, "offset": offset}
 
     def visit(self, person_id: str, visit_id: str) -> dict[str, Any] | None:
@@ -289,15 +247,50 @@ class BookStore:
         )
 
     def staff_assignments(self, personal_id: str) -> list[StaffAssignment]:
+        """Cached for STAFF_CACHE_SECONDS: asked on every scan at a desk, changed rarely."""
+        cached = self._staff_cache.get(personal_id)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
         rows = self.db.execute(
             "SELECT s.role, s.facility_code, f.name, s.area FROM staff s "
             "LEFT JOIN facilities f ON f.code = s.facility_code WHERE s.personal_id = ? ORDER BY s.id",
             [personal_id],
         )
-        return [
+        assignments = [
             StaffAssignment(role=role, facility_code=code, facility_name=name, area=area)
             for role, code, name, area in rows
         ]
+        self._staff_cache[personal_id] = (time.monotonic() + STAFF_CACHE_SECONDS, assignments)
+        return assignments
+
+
+_PATIENT_SUMMARY_SQL = """
+SELECT json_object(
+    'person_id', p.id, 'full_name', p.full_name, 'birth_date', p.birth_date,
+    'birth_date_precision', p.birth_date_precision, 'sex', p.sex, 'personal_id', p.personal_id,
+    'insurance', json(p.insurance),
+    'allergies', (SELECT json_group_array(json(data)) FROM (
+        SELECT data FROM history_entries WHERE person_id = p.id AND kind = 'allergies' ORDER BY id)),
+    'conditions', (SELECT json_group_array(json(data)) FROM (
+        SELECT data FROM history_entries WHERE person_id = p.id AND kind = 'conditions'
+        AND json_extract(data, '$.chronic') ORDER BY id)),
+    'current_medicines', (SELECT json_group_array(json(line)) FROM (SELECT line FROM (
+        SELECT m.value AS line, v.started_at AS visit_start, m.key AS position,
+               row_number() OVER (PARTITION BY lower(json_extract(m.value, '$.name')),
+                                  json_extract(m.value, '$.strength') ORDER BY v.started_at DESC) AS newest
+        FROM visits v, json_each(v.prescriptions) m
+        WHERE v.person_id = p.id AND v.started_at >= :since)
+        WHERE newest = 1 ORDER BY visit_start DESC, position)),
+    'last_visits', (SELECT json_group_array(json(summary)) FROM (
+        SELECT summary FROM visits WHERE person_id = p.id ORDER BY started_at DESC LIMIT 3)),
+    'vaccinations', (SELECT json_group_array(json(data)) FROM (
+        SELECT data FROM vaccinations WHERE person_id = p.id ORDER BY given_on, id)),
+    'guardians', (SELECT json_group_array(json_object(
+            'role', role, 'full_name', full_name, 'relationship', relationship,
+            'personal_id', personal_id, 'phone', phone)) FROM (
+        SELECT * FROM representatives WHERE person_id = p.id AND role = 'guardian' ORDER BY id))
+) FROM people p WHERE p.id = :person_id
+"""
 
 
 class BookParts(Protocol):
@@ -329,9 +322,12 @@ def _history_rows(person_id: str, history: History) -> list[dict[str, Any]]:
 
 
 def _visit_row(person_id: str, visit: Visit, source_key: str | None = None) -> dict[str, Any]:
+    data = visit.model_dump(mode="json", exclude_none=True)
     return {
         "id": visit.id, "person_id": person_id, "facility_code": visit.facility_code, "source_key": source_key,
-        "started_at": _utc_key(visit.started_at), "data": visit.model_dump_json(exclude_none=True),
+        "started_at": _utc_key(visit.started_at), "data": json.dumps(data, ensure_ascii=False),
+        "summary": json.dumps(visit_summary(data), ensure_ascii=False),
+        "prescriptions": json.dumps(prescription_lines(data), ensure_ascii=False),
         "received_at": now_utc(),
     }
 
@@ -343,7 +339,16 @@ def _vaccination_row(person_id: str, vaccination: Vaccination) -> dict[str, Any]
     }
 
 
-def _visit_summary(visit: dict[str, Any]) -> dict[str, Any]:
+def prescription_lines(visit: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the counter shows of a visit's prescription: the medicine, how to take it, when, where."""
+    return [
+        {"name": item["name"], "strength": item.get("strength"), "dosage": item.get("dosage"),
+         "usage": item.get("usage"), "prescribed_on": visit["started_at"][:10], "facility_name": visit["facility_name"]}
+        for item in visit.get("prescriptions", [])
+    ]
+
+
+def visit_summary(visit: dict[str, Any]) -> dict[str, Any]:
     diagnoses = visit.get("diagnoses") or []
     summary = {
         key: visit[key]

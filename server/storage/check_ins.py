@@ -59,10 +59,11 @@ class CheckInStore:
 
     def create_code(self, person_id: str, requested_by: str, now: float, ttl_seconds: int) -> tuple[str, str, float]:
         code, code_id, expires_at = new_code(), uuid.uuid4().hex, now + ttl_seconds
-        self.db["check_in_codes"].insert({
-            "id": code_id, "code_hash": code_hash(code), "person_id": person_id, "requested_by": requested_by,
-            "created_at": now, "expires_at": expires_at, "used_at": None, "revoked_at": None, "check_in_id": None,
-        })
+        with self._database.transaction() as db:
+            db["check_in_codes"].insert({
+                "id": code_id, "code_hash": code_hash(code), "person_id": person_id, "requested_by": requested_by,
+                "created_at": now, "expires_at": expires_at, "used_at": None, "revoked_at": None, "check_in_id": None,
+            })
         return code_id, code, expires_at
 
     def code_state(self, code_id: str, requested_by: str, now: float) -> dict[str, Any] | None:
@@ -81,16 +82,16 @@ class CheckInStore:
         }
 
     def revoke_code(self, code_id: str, requested_by: str, now: float) -> bool:
-        return bool(self.db.execute(
-            "UPDATE check_in_codes SET revoked_at = ? WHERE id = ? AND requested_by = ? AND revoked_at IS NULL",
-            [now, code_id, requested_by],
-        ).rowcount)
+        with self._database.transaction() as db:
+            return bool(db.execute(
+                "UPDATE check_in_codes SET revoked_at = ? WHERE id = ? AND requested_by = ? AND revoked_at IS NULL",
+                [now, code_id, requested_by],
+            ).rowcount)
 
     def redeem(self, code: str, now: float, check_in: dict[str, Any]) -> Redemption:
         """Claim the code and record the check-in and the read, all in one transaction."""
         hashed = code_hash(code)
-        db = self.db
-        with db.atomic():
+        with self._database.transaction() as db:
             claimed = db.execute(
                 "UPDATE check_in_codes SET used_at = ?, check_in_id = ? WHERE code_hash = ? AND used_at IS NULL "
                 "AND revoked_at IS NULL AND expires_at > ? RETURNING id, person_id",
@@ -126,8 +127,7 @@ class CheckInStore:
 
     def admit(self, check_in_id: str, facility_code: str, now: float) -> int | None:
         """Put the patient in today's queue of that facility; returns the queue number."""
-        db = self.db
-        with db.atomic():
+        with self._database.transaction() as db:
             row = db.execute(
                 "SELECT day, queue_number FROM check_ins WHERE id = ? AND facility_code = ?",
                 [check_in_id, facility_code],
@@ -162,7 +162,7 @@ class CheckInStore:
     # ------------------------------------------------------------ the access log
 
     def log_read(self, person_id: str, now: float, actor: dict[str, Any], code_id: str | None = None) -> None:
-        with self.db.atomic():
+        with self._database.transaction():
             self._log_read(person_id, datetime.fromtimestamp(now, timezone.utc), actor, code_id)
 
     def _log_read(self, person_id: str, moment: datetime, actor: dict[str, Any], code_id: str | None) -> None:

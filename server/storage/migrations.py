@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -93,3 +95,20 @@ def m002_check_in(db: Database) -> None:
         foreign_keys=[("person_id", "people", "id")],
     )
     db["access_log"].create_index(["person_id", "at"])
+
+
+@migrations()
+def m003_visit_summaries(db: Database) -> None:
+    """Each visit's list entry and prescription lines kept beside it, so lists and the check-in
+    summary need not parse whole visits."""
+    from .books import prescription_lines, visit_summary
+
+    db["visits"].add_column("summary", str)
+    db["visits"].add_column("prescriptions", str)
+    for visit_id, data in db.execute("SELECT id, data FROM visits").fetchall():
+        visit = json.loads(data)
+        db.execute(
+            "UPDATE visits SET summary = ?, prescriptions = ? WHERE id = ?",
+            [json.dumps(visit_summary(visit), ensure_ascii=False),
+             json.dumps(prescription_lines(visit), ensure_ascii=False), visit_id],
+        )
