@@ -26,6 +26,7 @@ class StackConfig:
     data_dir: Path
     demo: bool = True
     idp_issuer: str | None = None  # an external provider; None hosts the mock at /idp
+    check_in_code_minutes: float = 5
     clock: Callable[[], float] = field(default=time.time)
 
     @property
@@ -67,7 +68,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
 
     api_app = create_api_app(
         ApiSettings(db_path=config.data_dir / "book.db", idp_issuer=config.issuer, idp_http=idp_http,
-                    clock=config.clock)
+                    clock=config.clock, check_in_code_ttl_seconds=round(config.check_in_code_minutes * 60))
     )
     if config.demo and api_app.state.store.count_people() == 0:
         seed_pilot(api_app.state.store)
@@ -117,6 +118,7 @@ def serve(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
     parser.add_argument("--public-url", help="URL users reach the service at (default http://HOST:PORT)")
     parser.add_argument("--no-demo", action="store_true", help="do not seed the demo population")
+    parser.add_argument("--check-in-code-minutes", type=float, default=5, help="lifetime of a check-in QR code")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -125,7 +127,8 @@ def serve(argv: list[str] | None = None) -> int:
     import uvicorn
 
     public_url = args.public_url or f"http://{args.host}:{args.port}"
-    stack = create_stack(StackConfig(public_url=public_url, data_dir=args.data_dir.resolve(), demo=not args.no_demo))
+    stack = create_stack(StackConfig(public_url=public_url, data_dir=args.data_dir.resolve(), demo=not args.no_demo,
+                                     check_in_code_minutes=args.check_in_code_minutes))
     gc.collect()
     gc.freeze()  # the long-lived start-up objects leave the collector's way: shorter pauses under load
     print(f"\nSổ sức khỏe điện tử is running at {public_url}/\n")
