@@ -42,7 +42,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
     from idp_mock import Client, IdpSettings, create_idp_app
     from idp_mock.demo import seed_demo_accounts
     from server.app import ApiSettings, create_api_app
-    from server.demo import seed_pilot
+    from server.demo import seed_gateway_credentials, seed_pilot
 
     public_url = config.public_url.rstrip("/")
     idp_app = None
@@ -72,6 +72,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
     )
     if config.demo and api_app.state.store.count_people() == 0:
         seed_pilot(api_app.state.store)
+        seed_gateway_credentials(api_app.state.submissions, config.data_dir)
 
     if web:
         import flet.fastapi as flet_fastapi

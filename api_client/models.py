@@ -616,3 +616,24 @@ class AccessLogEntry(Model):
     facility_name: str | None = None
     what: Literal["patient_summary"]
     via_code: bool
+
+
+# ---------------------------------------------------------------- the gateway's receipt
+
+
+class RecordReceipt(Model):
+    ma_lk: str | None
+    status: Literal["accepted", "rejected"]
+    visit_id: str | None = None
+    person_created: bool = False
+    errors: list[ErrorDetail] = []  # field: "XML1.MA_THE_BHYT"
+    notes: list[str] = []
+
+
+class SubmissionReceipt(Model):
+    submission_id: str
+    facility_code: str
+    received_at: datetime
+    accepted: int
+    rejected: int
+    records: list[RecordReceipt]

@@ -11,9 +11,10 @@ import httpx
 from fastapi import APIRouter, FastAPI
 
 from .errors import install_error_handlers
-from .routes import book, check_in
+from .gateway.service import Gateway
+from .routes import book, check_in, gateway
 from .security import TokenVerifier
-from .storage import BookStore, CheckInStore, open_database
+from .storage import BookStore, CheckInStore, SubmissionStore, open_database
 from .throttle import FailureThrottle
 
 
@@ -41,6 +42,9 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     database = open_database(settings.db_path)  # migrations run here: ASGITransport has no lifespan
     app.state.store = BookStore(database)
     app.state.check_ins = CheckInStore(database)
+    app.state.submissions = SubmissionStore(database)
+    app.state.gateway = Gateway(database, app.state.store, app.state.submissions, settings.clock)
+    app.state.gateway.recover()  # envelopes a previous process archived but did not finish
     app.state.redeem_throttle = FailureThrottle(settings.failed_redemptions_per_minute, 60, settings.clock)
     app.state.verifier = TokenVerifier(
         issuer=settings.idp_issuer, audience=settings.audience, http=settings.idp_http(), clock=settings.clock
@@ -55,5 +59,6 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
 
     v1.include_router(check_in.router)  # first: the check-in is the hottest route, matched in order
     v1.include_router(book.router)
+    v1.include_router(gateway.router)
     app.include_router(v1)
     return app

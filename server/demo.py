@@ -475,6 +475,22 @@ def save_book(store: BookStore, book: Book) -> str:
     return person_id
 
 
+GATEWAY_FACILITIES = ("01901", "01902")
+
+
+def seed_gateway_credentials(submissions, data_dir: Path) -> None:
+    """API key, signing key and certificate for the demo facilities, where their software would keep
+    them (data/demo/facilities/<code>/), and registered with the gateway (key hash, certificate)."""
+    from .gateway.signing import load_credentials, new_credentials, save_credentials
+
+    for code in GATEWAY_FACILITIES:
+        folder = data_dir / "demo" / "facilities" / code
+        if not (folder / "api_key").exists():
+            save_credentials(folder, new_credentials(code, FACILITIES[code][0]))
+        credentials = load_credentials(folder)
+        submissions.register_facility(code, credentials.api_key, credentials.cert_pem.decode())
+
+
 def seed_pilot(store: BookStore, today: date | None = None) -> None:
     """Facilities, staff and the named accounts; the guardian is saved before the child."""
     today = today or date.today()

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from api_client.icd10 import fold
 from api_client.identifiers import N_
 from api_client.models import LabResult, Visit
 
 from ..i18n import Translator, local
 from .labels import DISCHARGE, OUTCOME, VISIT_TYPE
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, so "tang huyet ap" finds "Tăng huyết áp"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def search_text(visit: Visit) -> str:

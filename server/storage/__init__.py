@@ -5,6 +5,7 @@ from pathlib import Path
 from .books import BookStore, new_id
 from .check_ins import CheckInStore
 from .db import ThreadLocalDatabase, connect
+from .submissions import SubmissionStore
 from .migrations import apply as apply_migrations
 
 
@@ -19,4 +20,4 @@ def open_store(path: Path) -> BookStore:
     return BookStore(open_database(path))
 
 
-__all__ = ["BookStore", "CheckInStore", "new_id", "open_database", "open_store"]
+__all__ = ["BookStore", "CheckInStore", "SubmissionStore", "new_id", "open_database", "open_store"]

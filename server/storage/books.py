@@ -150,6 +150,14 @@ class BookStore:
         row = self.db.execute("SELECT id FROM people WHERE personal_id = ?", [personal_id]).fetchone()
         return row[0] if row else None
 
+    def administrative_for(self, personal_id: str) -> Administrative | None:
+        person_id = self.person_id_for(personal_id)
+        if person_id is None:
+            return None
+        person = self.person(person_id)
+        person.pop("updated_at", None)
+        return Administrative.model_validate(person)
+
     def count_people(self) -> int:
         return self.db.execute("SELECT count(*) FROM people").fetchone()[0]
 

@@ -112,3 +112,19 @@ def m003_visit_summaries(db: Database) -> None:
             [json.dumps(visit_summary(visit), ensure_ascii=False),
              json.dumps(prescription_lines(visit), ensure_ascii=False), visit_id],
         )
+
+
+@migrations()
+def m004_gateway(db: Database) -> None:
+    db["facility_credentials"].create(
+        {"facility_code": str, "api_key_hash": str, "certificate_pem": str, "created_at": str}, pk="facility_code"
+    )
+    db["facility_credentials"].create_index(["api_key_hash"], unique=True)
+    db["submissions"].create(
+        {
+            "id": str, "facility_code": str, "received_at": str, "body": bytes, "status": str,
+            "receipt": str, "processed_at": str,
+        },
+        pk="id",
+    )
+    db["submissions"].create_index(["status"])

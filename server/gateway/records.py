@@ -1,0 +1,365 @@
+"""One HOSO, field by field: every problem is named `XMLn.FIELD` so the hospital's IT officer
+knows what to fix; a record with any problem is not stored at all."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
+
+from api_client.icd10 import fold, icd10_name
+from api_client.identifiers import (
+    N_,
+    check_bhyt_code,
+    check_facility_code,
+    check_icd10,
+    check_personal_id,
+    personal_id_matches,
+)
+from api_client.models import (
+    VIETNAM_TZ,
+    Administrative,
+    ClinicalNote,
+    Diagnosis,
+    DischargePaper,
+    InsuranceCard,
+    LabResult,
+    PrescriptionItem,
+    Procedure,
+    ReExamAppointment,
+    RecordSummary,
+    Referral,
+    Visit,
+)
+
+from .xml130 import Hoso
+
+FUTURE_TOLERANCE = timedelta(minutes=10)  # clocks of hospital servers drift
+SEX = {"1": "male", "2": "female", "3": "undetermined"}
+ETHNICITY = {"01": "Kinh"}
+NATIONALITY = {"704": "Việt Nam", "VN": "Việt Nam", "VNM": "Việt Nam"}
+TABLE_NOTES = {
+    "XML6": N_("Table {table} (HIV/AIDS care) is not shown in the health book and was not stored."),
+    "XML15": N_("Table {table} (tuberculosis) is not shown in the health book and was not stored."),
+}
+DEFAULT_TABLE_NOTE = N_("Table {table} is not part of the health book and was not stored.")
+
+
+@dataclass
+class Problems:
+    """Field problems of one record: msgids with their parameters, named `XMLn.FIELD`."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, where: str, message: str, **params: Any) -> None:
+        self.items.append({"field": where, "message": message, "params": params})
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+class Row:
+    """One row of one table, read with the rules of QĐ 130/4750."""
+
+    def __init__(self, table: str, values: dict[str, str], problems: Problems) -> None:
+        self.table, self.values, self.problems = table, values, problems
+
+    def _where(self, name: str) -> str:
+        return f"{self.table}.{name}"
+
+    def text(self, name: str, *, required: bool = False, max_length: int | None = None) -> str | None:
+        value = self.values.get(name, "").strip()
+        if not value:
+            if required:
+                self.problems.add(self._where(name), N_("This field is required."))
+            return None
+        if max_length and len(value) > max_length:
+            self.problems.add(self._where(name), N_("Longer than {limit} characters."), limit=max_length)
+            return None
+        return value
+
+    def moment(self, name: str, *, required: bool = False) -> datetime | None:
+        """yyyyMMddHHmm, Vietnam time."""
+        value = self.text(name, required=required)
+        if value is None:
+            return None
+        try:
+            if len(value) != 12:
+                raise ValueError
+            return datetime.strptime(value, "%Y%m%d%H%M").replace(tzinfo=VIETNAM_TZ)
+        except ValueError:
+            self.problems.add(self._where(name),
+                              N_("Write the time as yyyyMMddHHmm (12 digits), for example 202611220830."))
+            return None
+
+    def day(self, name: str, *, required: bool = False) -> date | None:
+        """yyyyMMdd."""
+        value = self.text(name, required=required)
+        if value is None:
+            return None
+        try:
+            if len(value) != 8:
+                raise ValueError
+            return datetime.strptime(value, "%Y%m%d").date()
+        except ValueError:
+            self.problems.add(self._where(name), N_("Write the date as yyyyMMdd (8 digits), for example 20261122."))
+            return None
+
+    def number(self, name: str, *, required: bool = False) -> float | None:
+        value = self.text(name, required=required)
+        if value is None:
+            return None
+        try:
+            parsed = float(value)
+            if parsed < 0:
+                raise ValueError
+            return parsed
+        except ValueError:
+            self.problems.add(self._where(name), N_("Write a number that is not negative, with a dot for decimals."))
+            return None
+
+    def choice(self, name: str, allowed: tuple[str, ...], *, required: bool = False) -> str | None:
+        value = self.text(name, required=required)
+        if value is not None and value not in allowed:
+            self.problems.add(self._where(name), N_("Must be one of: {values}."), values=", ".join(allowed))
+            return None
+        return value
+
+    def checked(self, name: str, check: Callable[[str], str], *, required: bool = False) -> str | None:
+        value = self.text(name, required=required)
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except PydanticCustomError as error:
+            self.problems.add(self._where(name), error.message_template)
+            return None
+
+    def icd10_list(self, name: str) -> list[str]:
+        codes = []
+        for part in (self.text(name) or "").split(";"):
+            if part.strip():
+                try:
+                    codes.append(check_icd10(part))
+                except PydanticCustomError as error:
+                    self.problems.add(self._where(name), error.message_template)
+        if len(codes) > 12:
+            self.problems.add(self._where(name), N_("At most 12 codes, separated by ';'."))
+        return codes
+
+
+@dataclass
+class RecordOutcome:
+    ma_lk: str | None
+    person: Administrative | None = None
+    visit: Visit | None = None
+    problems: Problems = field(default_factory=Problems)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def birth_of(row: Row) -> tuple[date | None, str]:
+    """NGAY_SINH is yyyyMMddHHmm; unknown day, month or time are zeros (19600000 0000)."""
+    value = row.text("NGAY_SINH", required=True)
+    if value is None:
+        return None, "day"
+    try:
+        if len(value) not in (8, 12) or not value.isdigit():
+            raise ValueError
+        year, month, day = int(value[:4]), int(value[4:6]), int(value[6:8])
+        if month == 0:
+            return date(year, 1, 1), "year"
+        if day == 0:
+            return date(year, month, 1), "month"
+        return date(year, month, day), "day"
+    except ValueError:
+        row.problems.add(row._where("NGAY_SINH"),
+                         N_("Write the birth date as yyyyMMddHHmm; use 00 for an unknown day or month."))
+        return None, "day"
+
+
+def diagnoses_of(row: Row) -> list[Diagnosis]:
+    """MA_BENH_CHINH first, then MA_BENH_KT; names from CHAN_DOAN_RV when it lists one per code."""
+    main = row.checked("MA_BENH_CHINH", check_icd10, required=True)
+    others = row.icd10_list("MA_BENH_KT")
+    codes = ([main] if main else []) + others
+    names = [part.strip() for part in (row.text("CHAN_DOAN_RV") or "").split(";") if part.strip()]
+    if len(names) != len(codes):
+        names = [icd10_name(code) or (names[0] if i == 0 and names else code) for i, code in enumerate(codes)]
+    return [Diagnosis(icd10=code, name=name, main=i == 0 and main is not None)
+            for i, (code, name) in enumerate(zip(codes, names))]
+
+
+def read_record(
+    hoso: Hoso, *, sender: str, facility_name: str | None, now: datetime, received_at: datetime,
+    person_with: Callable[[str], Administrative | None],
+) -> RecordOutcome:
+    outcome = RecordOutcome(hoso.ma_lk)
+    problems = outcome.problems
+    for table in hoso.ignored:
+        outcome.notes.append({"message": TABLE_NOTES.get(table, DEFAULT_TABLE_NOTE), "params": {"table": table}})
+    for table in hoso.unreadable:
+        problems.add(table, N_("The table could not be read: NOIDUNGFILE must be base64 of well-formed XML."))
+    rows = hoso.tables.get("XML1")
+    if not rows:
+        problems.add("XML1", N_("Every HOSO needs its XML1 (visit summary) table."))
+        return outcome
+    x1 = Row("XML1", rows[0], problems)
+    ma_lk = x1.text("MA_LK", required=True, max_length=100)
+    facility_code = x1.checked("MA_CSKCB", check_facility_code, required=True)
+    if facility_code and facility_code != sender:
+        problems.add("XML1.MA_CSKCB", N_("The record is from facility {record}, but the envelope is from {sender}."),
+                     record=facility_code, sender=sender)
+
+    # the person
+    personal_id = x1.checked("SO_CCCD", check_personal_id, required=True)
+    full_name = x1.text("HO_TEN", required=True, max_length=255)
+    birth, precision = birth_of(x1)
+    sex = SEX.get(x1.choice("GIOI_TINH", ("1", "2", "3"), required=True) or "")
+    if personal_id and birth and sex and not personal_id_matches(personal_id, birth.year, sex):
+        problems.add("XML1.SO_CCCD", N_("The personal ID number does not match the birth year or the sex."))
+    card_code = x1.text("MA_THE_BHYT")
+    card = None
+    if card_code:
+        card_code = card_code.split(";")[-1]  # a card renewed during the episode: the newest one
+        try:
+            card = InsuranceCard(
+                code=check_bhyt_code(card_code), valid_from=x1.day("GT_THE_TU"), valid_to=x1.day("GT_THE_DEN"),
+                registered_facility_code=x1.checked("MA_DKBD", check_facility_code),
+            )
+        except PydanticCustomError as error:
+            problems.add("XML1.MA_THE_BHYT", error.message_template)
+        except ValidationError:
+            problems.add("XML1.GT_THE_DEN", N_("The card's end date is before its start date."))
+
+    # the visit
+    started = x1.moment("NGAY_VAO", required=True)
+    admitted = x1.moment("NGAY_VAO_NOI_TRU")
+    ended = x1.moment("NGAY_RA")
+    if started and started > now + FUTURE_TOLERANCE:
+        problems.add("XML1.NGAY_VAO", N_("The visit cannot start in the future."))
+    if started and ended and ended < started:
+        problems.add("XML1.NGAY_RA", N_("The visit ends before it starts."))
+    visit_type = x1.choice("MA_LOAI_KCB", tuple(f"{n:02d}" for n in range(1, 10)), required=True)
+    outcome_code = x1.choice("KET_QUA_DTRI", tuple(str(n) for n in range(1, 9)))
+    discharge = x1.choice("MA_LOAI_RV", tuple(str(n) for n in range(1, 6)))
+    weight = x1.number("CAN_NANG")
+    treatment_days = x1.number("SO_NGAY_DTRI")
+    diagnoses = diagnoses_of(x1)
+
+    prescriptions = []
+    for values in hoso.tables.get("XML2", []):
+        row = Row("XML2", values, problems)
+        name = row.text("TEN_THUOC", required=True, max_length=1024)
+        quantity = row.number("SO_LUONG", required=True)
+        if name and quantity is not None:
+            prescriptions.append(PrescriptionItem(
+                drug_code=row.text("MA_THUOC"), name=name, strength=row.text("HAM_LUONG"),
+                unit=row.text("DON_VI_TINH"), route=row.text("DUONG_DUNG"), dosage=row.text("LIEU_DUNG"),
+                usage=row.text("CACH_DUNG"), quantity=quantity, prescribed_at=row.moment("NGAY_YL"),
+                prescriber=row.text("MA_BAC_SI"),
+            ))
+    procedures = []
+    for values in hoso.tables.get("XML3", []):
+        row = Row("XML3", values, problems)
+        name = row.text("TEN_DICH_VU")
+        if name:  # rows with only TEN_VAT_TU are supplies, not procedures
+            procedures.append(Procedure(code=row.text("MA_DICH_VU"), name=name, quantity=row.number("SO_LUONG"),
+                                        performed_at=row.moment("NGAY_TH_YL") or row.moment("NGAY_YL")))
+    labs = []
+    for values in hoso.tables.get("XML4", []):
+        row = Row("XML4", values, problems)
+        name = row.text("TEN_CHI_SO", required=True)
+        if name:
+            labs.append(LabResult(code=row.text("MA_CHI_SO"), name=name, value=row.text("GIA_TRI") or "",
+                                  unit=row.text("DON_VI_DO"), description=row.text("MO_TA"),
+                                  conclusion=row.text("KET_LUAN"), resulted_at=row.moment("NGAY_KQ")))
+    notes = []
+    for values in hoso.tables.get("XML5", []):
+        row = Row("XML5", values, problems)
+        notes.append(ClinicalNote(recorded_at=row.moment("THOI_DIEM_DBLS"), note=row.text("DIEN_BIEN_LS"),
+                                  stage=row.text("GIAI_DOAN_BENH"), consultation=row.text("HOI_CHAN"),
+                                  surgery=row.text("PHAU_THUAT")))
+    discharge_paper = summary = referral = re_exam = None
+    if rows7 := hoso.tables.get("XML7"):
+        row = Row("XML7", rows7[0], problems)
+        admitted_at, discharged_at = row.moment("NGAY_VAO", required=True), row.moment("NGAY_RA", required=True)
+        diagnosis, issued = row.text("CHAN_DOAN_RV", required=True), row.day("NGAY_CT", required=True)
+        leave = row.number("SO_NGAY_NGHI")
+        if admitted_at and discharged_at and diagnosis and issued:
+            discharge_paper = DischargePaper(
+                archive_number=row.text("SO_LUU_TRU"), admitted_at=admitted_at, discharged_at=discharged_at,
+                diagnosis=diagnosis, treatment_method=row.text("PP_DIEUTRI"), notes=row.text("GHI_CHU"),
+                leave_days=int(leave) if leave is not None else None, doctor_name=row.text("TEN_BS"), issued_on=issued,
+            )
+    if rows8 := hoso.tables.get("XML8"):
+        row = Row("XML8", rows8[0], problems)
+        result = row.choice("KET_QUA_DTRI", tuple(str(n) for n in range(1, 9)))
+        summary = RecordSummary(
+            disease_course=row.text("QT_BENHLY"), key_results=row.text("TOMTAT_KQ"),
+            treatment_method=row.text("PP_DIEUTRI"), outcome=int(result) if result else None,
+            notes=row.text("GHI_CHU"), issued_on=row.day("NGAY_CT"),
+        )
+    if rows13 := hoso.tables.get("XML13"):
+        row = Row("XML13", rows13[0], problems)
+        number_, destination = row.text("GIAY_CHUYEN_TUYEN", required=True), row.checked(
+            "MA_NOI_DEN", check_facility_code, required=True)
+        reason = row.choice("MA_LYDO_CT", ("1", "2"))
+        issued = row.day("NGAY_CT") or (ended or started or received_at).date()
+        if number_ and destination:
+            referral = Referral(
+                number=number_, to_facility_code=destination, clinical_signs=row.text("DAU_HIEU_LS"),
+                diagnosis=row.text("CHAN_DOAN_RV"), disease_course=row.text("QT_BENHLY"),
+                key_results=row.text("TOMTAT_KQ"), treatment_method=row.text("PP_DIEUTRI"),
+                reason={"1": "meets_criteria", "2": "patient_request"}.get(reason or ""),
+                next_treatment=row.text("HUONG_DIEU_TRI"), transport=row.text("PHUONGTIEN_VC"),
+                doctor_name=row.text("TEN_BS"), issued_on=issued,
+            )
+    if rows14 := hoso.tables.get("XML14"):
+        row = Row("XML14", rows14[0], problems)
+        number_, when, issued = (row.text("SO_GIAYHEN_KL", required=True), row.moment("NGAY_HEN_KL", required=True),
+                                 row.day("NGAY_CT", required=True))
+        place = row.checked("MA_CSKCB", check_facility_code) or facility_code
+        if number_ and when and issued:
+            re_exam = ReExamAppointment(number=number_, appointment_at=when, facility_code=place,
+                                        facility_name=facility_name if place == sender else None,
+                                        diagnosis=row.text("CHAN_DOAN_RV"), doctor_name=row.text("TEN_BS"),
+                                        issued_on=issued)
+
+    outcome.ma_lk = ma_lk
+    if problems:
+        return outcome
+
+    existing = person_with(personal_id)
+    if existing is not None and (fold(existing.full_name) != fold(full_name) or existing.birth_date.year != birth.year):
+        problems.add("XML1.SO_CCCD", N_("This personal ID number belongs to someone else in the health book (the name "
+                                        "or the birth year differ). Check the number before sending again."))
+        return outcome
+    try:
+        outcome.person = existing or Administrative(
+            person_id=uuid.uuid4().hex, full_name=full_name, birth_date=birth, birth_date_precision=precision,
+            sex=sex, personal_id=personal_id, ethnicity=ETHNICITY.get(x1.text("MA_DANTOC") or "", x1.text("MA_DANTOC")),
+            nationality=NATIONALITY.get(x1.text("MA_QUOCTICH") or "", x1.text("MA_QUOCTICH")),
+            address=x1.text("DIA_CHI"), phone=None, blood_group=x1.text("NHOM_MAU", max_length=5), insurance=card,
+        )
+        outcome.visit = Visit(
+            id=uuid.uuid4().hex, facility_code=facility_code, facility_name=facility_name or facility_code,
+            department=x1.text("MA_KHOA"), visit_type=visit_type, started_at=started, admitted_at=admitted,
+            ended_at=ended, reason=x1.text("LY_DO_VV") or x1.text("LY_DO_VNT"),
+            admission_diagnosis=x1.text("CHAN_DOAN_VAO"), diagnosis_text=x1.text("CHAN_DOAN_RV"), diagnoses=diagnoses,
+            lab_results=labs, procedures=procedures, prescriptions=prescriptions, clinical_notes=notes,
+            outcome=int(outcome_code) if outcome_code else None, discharge_type=int(discharge) if discharge else None,
+            doctor_advice=x1.text("GHI_CHU"), weight_kg=weight or None,
+            treatment_days=int(treatment_days) if treatment_days is not None else None, record_summary=summary,
+            discharge_paper=discharge_paper, referral=referral, re_exam=re_exam,
+            signed_at=received_at, received_at=received_at,
+        )
+    except ValidationError as error:  # a rule the field checks above do not cover
+        for detail in error.errors():
+            problems.add("XML1." + ".".join(str(part) for part in detail["loc"]).upper(), detail["msg"])
+        outcome.person = outcome.visit = None
+    return outcome

@@ -1,0 +1,120 @@
+"""The gateway: a facility's signed envelope in, each record checked and stored whole, a receipt out.
+
+Order matters for "never lose a record": authenticate the sender, archive the raw envelope
+durably, then verify, read and store record by record; mark the envelope processed last. An
+envelope found still "received" at start-up is processed again (storing is idempotent: a visit
+is keyed by facility and MA_LK).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from api_client.identifiers import N_
+
+from ..storage import BookStore, SubmissionStore
+from ..storage.db import ThreadLocalDatabase
+from .records import read_record
+from .signing import verify_envelope
+from .xml130 import MAX_ENVELOPE_BYTES, SubmissionRefused, parse_safely, read_envelope
+
+log = logging.getLogger("server.gateway")
+
+
+class Gateway:
+    def __init__(self, database: ThreadLocalDatabase, books: BookStore, submissions: SubmissionStore,
+                 clock: Callable[[], float]) -> None:
+        self.database, self.books, self.submissions, self.clock = database, books, submissions, clock
+
+    def authenticate(self, api_key: str | None) -> str:
+        facility_code = self.submissions.facility_for_key(api_key) if api_key else None
+        if facility_code is None:
+            raise SubmissionRefused(401, "invalid_api_key",
+                                    N_("Send your facility's API key as 'Authorization: Bearer <key>'. The key sent "
+                                       "is missing or not registered."))
+        return facility_code
+
+    def submit(self, api_key: str | None, body: bytes) -> dict[str, Any]:
+        facility_code = self.authenticate(api_key)
+        if len(body) > MAX_ENVELOPE_BYTES:
+            parse_safely(body)  # raises the size refusal
+        submission_id = self.submissions.archive(facility_code, body)
+        return self.process(submission_id, facility_code, body)
+
+    def process(self, submission_id: str, facility_code: str, body: bytes) -> dict[str, Any]:
+        received_at = datetime.fromtimestamp(self.clock(), timezone.utc)
+        try:
+            verified = verify_envelope(parse_safely(body), self.submissions.certificate(facility_code))
+            envelope = read_envelope(verified)
+            if envelope.facility_code != facility_code:
+                raise SubmissionRefused(403, "facility_mismatch",
+                                        N_("MACSKCB {sent} is not the facility of this API key ({own})."),
+                                        sent=envelope.facility_code, own=facility_code)
+        except SubmissionRefused as refusal:
+            self.submissions.finish(submission_id, "refused",
+                                    json.dumps({"code": refusal.code, "params": refusal.params}))
+            log.info("refused envelope %s from %s: %s", submission_id[:8], facility_code, refusal.code)
+            raise
+        facility_name = self.books.facility_name(facility_code)
+        records = [self._store(hoso, facility_code, facility_name, received_at) for hoso in envelope.records]
+        receipt = {
+            "submission_id": submission_id, "facility_code": facility_code,
+            "received_at": received_at.isoformat(timespec="seconds"),
+            "accepted": sum(r["status"] == "accepted" for r in records),
+            "rejected": sum(r["status"] == "rejected" for r in records),
+            "records": records,
+        }
+        self.submissions.finish(submission_id, "processed", json.dumps(receipt, ensure_ascii=False))
+        log.info("envelope %s from %s: %d accepted, %d rejected", submission_id[:8], facility_code,
+                 receipt["accepted"], receipt["rejected"])
+        return receipt
+
+    def _store(self, hoso, facility_code: str, facility_name: str | None, received_at: datetime) -> dict[str, Any]:
+        """One record, all or nothing: the person (new or found) and the visit in one transaction."""
+        outcome = read_record(
+            hoso, sender=facility_code, facility_name=facility_name,
+            now=datetime.fromtimestamp(self.clock(), timezone.utc), received_at=received_at,
+            person_with=self.books.administrative_for,
+        )
+        entry: dict[str, Any] = {"ma_lk": outcome.ma_lk, "notes": outcome.notes, "errors": outcome.problems.items}
+        if outcome.problems or outcome.visit is None:
+            return {**entry, "status": "rejected", "visit_id": None, "person_created": False}
+        with self.database.transaction():
+            person_id = self.books.person_id_for(outcome.person.personal_id)
+            created = person_id is None
+            if created:
+                person_id = self.books.save_person(outcome.person)
+            visit_id = self.books.save_visit(person_id, outcome.visit, source_key=outcome.ma_lk)
+        return {**entry, "status": "accepted", "visit_id": visit_id, "person_created": created}
+
+    def recover(self) -> int:
+        """Envelopes archived by a process that died before finishing them."""
+        pending = self.submissions.pending()
+        for submission in pending:
+            try:
+                self.process(submission["id"], submission["facility_code"], submission["body"])
+            except SubmissionRefused:
+                pass  # marked refused, as it would have been
+        if pending:
+            log.warning("recovered %d unfinished envelope(s)", len(pending))
+        return len(pending)
+
+
+def render_receipt(receipt: dict[str, Any], translate: Callable[[str], str]) -> dict[str, Any]:
+    """Messages are kept as msgids with parameters; say them in the caller's language."""
+    def said(item: dict[str, Any]) -> str:
+        return translate(item["message"]).format(**item.get("params", {}))
+
+    return {
+        **receipt,
+        "records": [
+            {**record, "errors": [{"field": e["field"], "message": said(e)} for e in record["errors"]],
+             "notes": [said(n) for n in record["notes"]]}
+            for record in receipt["records"]
+        ],
+    }
+

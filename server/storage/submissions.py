@@ -1,0 +1,83 @@
+"""The gateway's storage: facility credentials and the archive of every envelope received.
+
+An envelope is archived (with a full fsync) before anything else is done with it, and marked
+processed only after its records are stored; a process that dies in between finds it again on
+restart (`pending`)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from .books import now_utc
+from .db import ThreadLocalDatabase
+
+
+def key_hash(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
+class SubmissionStore:
+    def __init__(self, database: ThreadLocalDatabase) -> None:
+        self._database = database
+
+    @property
+    def db(self):
+        return self._database.get()
+
+    # ------------------------------------------------------------ facilities
+
+    def register_facility(self, facility_code: str, api_key: str, certificate_pem: str) -> None:
+        with self._database.transaction() as db:
+            db["facility_credentials"].upsert(
+                {"facility_code": facility_code, "api_key_hash": key_hash(api_key),
+                 "certificate_pem": certificate_pem, "created_at": now_utc()},
+                pk="facility_code",
+            )
+
+    def facility_for_key(self, api_key: str) -> str | None:
+        row = self.db.execute(
+            "SELECT facility_code FROM facility_credentials WHERE api_key_hash = ?", [key_hash(api_key)]
+        ).fetchone()
+        return row[0] if row else None
+
+    def certificate(self, facility_code: str) -> str | None:
+        row = self.db.execute(
+            "SELECT certificate_pem FROM facility_credentials WHERE facility_code = ?", [facility_code]
+        ).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------ the archive
+
+    def archive(self, facility_code: str, body: bytes) -> str:
+        """Durable before it returns: this commit is fsynced, whatever the connection's usual setting."""
+        submission_id = uuid.uuid4().hex
+        conn = self.db.conn
+        conn.execute("PRAGMA synchronous=FULL")
+        try:
+            with self._database.transaction() as db:
+                db.execute(
+                    "INSERT INTO submissions (id, facility_code, received_at, body, status) VALUES (?, ?, ?, ?, ?)",
+                    [submission_id, facility_code, now_utc(), body, "received"],
+                )
+        finally:
+            conn.execute("PRAGMA synchronous=NORMAL")
+        return submission_id
+
+    def finish(self, submission_id: str, status: str, receipt: str) -> None:
+        with self._database.transaction() as db:
+            db.execute(
+                "UPDATE submissions SET status = ?, receipt = ?, processed_at = ? WHERE id = ?",
+                [status, receipt, now_utc(), submission_id],
+            )
+
+    def pending(self) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT id, facility_code, body FROM submissions WHERE status = 'received' ORDER BY received_at"
+        ).fetchall()
+        return [{"id": sid, "facility_code": code, "body": body} for sid, code, body in rows]
+
+    def status(self, submission_id: str) -> tuple[str, str | None] | None:
+        row = self.db.execute("SELECT status, receipt FROM submissions WHERE id = ?", [submission_id]).fetchone()
+        return (row[0], row[1]) if row else None
