@@ -1,0 +1,263 @@
+"""The gateway through HTTP, in process: signed envelopes in, receipts out, the book updated at once."""
+
+from __future__ import annotations
+
+import base64
+import random
+import sqlite3
+from datetime import date, datetime, timedelta
+
+import httpx
+import pytest
+
+from api_client.models import VIETNAM_TZ, HealthBook, SubmissionReceipt
+from main import StackConfig, create_stack
+from server.demo import nguyen_van_hung, synthetic_book
+from server.gateway import service
+from server.gateway.__main__ import main as gateway_cli
+from server.gateway.records import read_record
+from server.gateway.signing import load_credentials, sign_envelope
+from server.gateway.xml130 import Hoso, build_envelope, parse_safely, read_envelope, records_of, tables_for
+
+from ..conftest import bearer
+from ..support import BASE_URL
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def credentials(data_dir):
+    return {code: load_credentials(data_dir / "demo" / "facilities" / code) for code in ("01901", "01902")}
+
+
+def hung_visit(facility_code: str = "01902", **changes):
+    book = nguyen_van_hung(TODAY)
+    start = datetime.now(VIETNAM_TZ).replace(second=0, microsecond=0) - timedelta(hours=3)
+    visit = book.visits[1].model_copy(update={"facility_code": facility_code, "started_at": start,
+                                              "admitted_at": None, "ended_at": start + timedelta(hours=1), **changes})
+    return book.person, visit
+
+
+def stranger(seed: int = 5):
+    book = synthetic_book(random.Random(seed), 900_000 + seed, TODAY)
+    _, template = hung_visit()
+    return book.person, template.model_copy(update={"diagnoses": template.diagnoses[:1]})
+
+
+def envelope(records, facility_code: str = "01902") -> bytes:
+    return build_envelope(facility_code, [tables_for(person, visit, ma_lk) for person, visit, ma_lk in records], TODAY)
+
+
+async def send(http, body: bytes, api_key: str, language: str = "vi") -> httpx.Response:
+    return await http.post("/api/v1/gateway/submissions", content=body, headers={
+        "Authorization": f"Bearer {api_key}", "Content-Type": "application/xml", "Accept-Language": language})
+
+
+async def signed_send(http, credentials, records, facility_code: str = "01902", **kwargs) -> httpx.Response:
+    own = credentials[facility_code]
+    return await send(http, sign_envelope(envelope(records, facility_code), own.key_pem, own.cert_pem),
+                      own.api_key, **kwargs)
+
+
+async def hung_book(http, login) -> HealthBook:
+    return HealthBook.model_validate((await http.get("/api/v1/me/book", headers=bearer(await login("001055001234")))).json())
+
+
+def visits_in(data_dir) -> int:
+    return sqlite3.connect(data_dir / "book.db").execute("SELECT count(*) FROM visits").fetchone()[0]
+
+
+async def test_a_signed_envelope_shows_up_in_the_book_at_once(http, login, credentials):
+    person, visit = hung_visit()
+    response = await signed_send(http, credentials, [(person, visit, "01902-A-1")])
+    assert response.status_code == 200
+    receipt = SubmissionReceipt.model_validate(response.json())
+    assert (receipt.accepted, receipt.rejected) == (1, 0)
+    book = await hung_book(http, login)
+    stored = next(v for v in book.visits if v.id == receipt.records[0].visit_id)
+    assert stored.facility_code == "01902" and stored.facility_name == "Bệnh viện Đa khoa Ba Đình"
+    assert stored.signed_at is not None
+    assert stored.diagnoses[0].icd10 == "J18.9" and stored.prescriptions[0].name == "Levofloxacin"
+    assert stored.lab_results[0].unit == "G/L"
+
+
+async def test_a_visit_of_someone_new_creates_their_book(http, credentials, data_dir):
+    person, visit = stranger()
+    receipt = (await signed_send(http, credentials, [(person, visit, "01902-N-1")])).json()
+    assert receipt["records"][0]["person_created"] is True
+    [(name, birth)] = sqlite3.connect(data_dir / "book.db").execute(
+        "SELECT full_name, birth_date FROM people WHERE personal_id = ?", [person.personal_id]).fetchall()
+    assert (name, birth) == (person.full_name, person.birth_date.isoformat())
+
+
+async def test_one_bad_field_rejects_that_record_only_and_names_the_field(http, credentials, data_dir):
+    person, visit = hung_visit()
+    other_person, other_visit = stranger(6)
+    bad_card = person.model_copy(update={"insurance": None})
+    good = envelope([(person, visit, "01902-B-1"), (bad_card, visit, "01902-B-2"), (other_person, other_visit, "01902-B-3")])
+    broken = good.replace(
+        base64.b64encode(tables_for(bad_card, visit, "01902-B-2")["XML1"]),
+        base64.b64encode(tables_for(bad_card, visit, "01902-B-2")["XML1"].replace(
+            b"<MA_CSKCB>", b"<MA_THE_BHYT>HT30101234</MA_THE_BHYT><MA_CSKCB>")),
+    )
+    own = credentials["01902"]
+    before = visits_in(data_dir)
+    response = await send(http, sign_envelope(broken, own.key_pem, own.cert_pem), own.api_key)
+    receipt = response.json()
+    assert (receipt["accepted"], receipt["rejected"]) == (2, 1)
+    rejected = next(r for r in receipt["records"] if r["status"] == "rejected")
+    assert rejected["ma_lk"] == "01902-B-2"
+    assert rejected["errors"][0]["field"] == "XML1.MA_THE_BHYT"
+    assert "Mã thẻ BHYT phải có 15 ký tự" in rejected["errors"][0]["message"]
+    assert visits_in(data_dir) == before + 2
+
+
+async def test_resending_the_same_ma_lk_replaces_the_visit(http, login, credentials, data_dir):
+    person, visit = hung_visit()
+    await signed_send(http, credentials, [(person, visit, "01902-R-1")])
+    count = visits_in(data_dir)
+    corrected = visit.model_copy(update={"doctor_advice": "Tái khám sau 1 tuần"})
+    again = (await signed_send(http, credentials, [(person, corrected, "01902-R-1")])).json()
+    assert visits_in(data_dir) == count
+    book = await hung_book(http, login)
+    assert next(v for v in book.visits if v.id == again["records"][0]["visit_id"]).doctor_advice == "Tái khám sau 1 tuần"
+
+
+async def test_a_tampered_envelope_fails_its_signature_and_stores_nothing(http, credentials, data_dir):
+    person, visit = hung_visit()
+    own = credentials["01902"]
+    signed = sign_envelope(envelope([(person, visit, "01902-T-1")]), own.key_pem, own.cert_pem)
+    before = visits_in(data_dir)
+    response = await send(http, signed.replace(b"<NGAYLAP>", b"<NGAYLAP>1"), own.api_key)
+    assert response.status_code == 422 and response.json()["error"]["code"] == "signature_invalid"
+    assert "chữ ký" in response.json()["error"]["message"]
+    unsigned = await send(http, envelope([(person, visit, "01902-T-1")]), own.api_key)
+    assert unsigned.status_code == 422
+    assert visits_in(data_dir) == before
+
+
+async def test_an_unknown_key_is_refused(http, credentials):
+    person, visit = hung_visit()
+    own = credentials["01902"]
+    response = await send(http, sign_envelope(envelope([(person, visit, "x")]), own.key_pem, own.cert_pem), "sskdt_guess")
+    assert response.status_code == 401 and response.json()["error"]["code"] == "invalid_api_key"
+
+
+async def test_a_key_of_another_facility_cannot_send_for_this_one(http, credentials):
+    person, visit = hung_visit()
+    theirs, mine = credentials["01902"], credentials["01901"]
+    signed_by_them = sign_envelope(envelope([(person, visit, "x")]), theirs.key_pem, theirs.cert_pem)
+    assert (await send(http, signed_by_them, mine.api_key)).json()["error"]["code"] == "signature_invalid"
+    signed_by_me = sign_envelope(envelope([(person, visit, "x")]), mine.key_pem, mine.cert_pem)
+    response = await send(http, signed_by_me, mine.api_key)
+    assert response.status_code == 403 and response.json()["error"]["code"] == "facility_mismatch"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b"<GIAMDINHHS><THONGTINDONVI>", 400, "invalid_xml"),
+        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><GIAMDINHHS>&e;</GIAMDINHHS>',
+         400, "xml_dtd_forbidden"),
+        (b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+         b"<GIAMDINHHS>&lol2;</GIAMDINHHS>", 400, "xml_dtd_forbidden"),
+        (b"<GIAMDINHHS>" + b" " * (21 * 1024 * 1024) + b"</GIAMDINHHS>", 413, "payload_too_large"),
+    ],
+    ids=["malformed", "xxe", "entity-expansion", "oversized"],
+)
+async def test_hostile_or_broken_xml_gets_a_clear_4xx(http, credentials, body, status, code):
+    response = await send(http, body, credentials["01902"].api_key)
+    assert response.status_code == status and response.json()["error"]["code"] == code
+    assert response.json()["error"]["message"]
+
+
+async def test_an_entity_hidden_in_an_inner_table_is_not_read(http, credentials):
+    person, visit = hung_visit()
+    tables = tables_for(person, visit, "01902-X-1")
+    tables["XML2"] = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><CHI_TIET_THUOC><MA_LK>&e;</MA_LK></CHI_TIET_THUOC>'
+    own = credentials["01902"]
+    body = sign_envelope(build_envelope("01902", [tables], TODAY), own.key_pem, own.cert_pem)
+    record = (await send(http, body, own.api_key)).json()["records"][0]
+    assert record["status"] == "rejected" and record["errors"][0]["field"] == "XML2"
+
+
+async def test_a_future_visit_and_a_borrowed_id_are_refused_by_field(http, credentials):
+    person, visit = hung_visit()
+    future = visit.model_copy(update={"started_at": visit.started_at + timedelta(days=2), "ended_at": None})
+    impostor = person.model_copy(update={"full_name": "Nguyễn Văn Khác"})
+    receipt = (await signed_send(http, credentials, [(person, future, "01902-F-1"), (impostor, visit, "01902-F-2")],
+                                 language="en")).json()
+    fields = {r["ma_lk"]: r["errors"][0] for r in receipt["records"]}
+    assert fields["01902-F-1"]["field"] == "XML1.NGAY_VAO" and "future" in fields["01902-F-1"]["message"]
+    assert fields["01902-F-2"]["field"] == "XML1.SO_CCCD" and "someone else" in fields["01902-F-2"]["message"]
+
+
+async def test_other_tables_are_ignored_with_a_note(http, credentials):
+    person, visit = hung_visit()
+    tables = tables_for(person, visit, "01902-I-1")
+    tables["XML9"] = b"<CHI_TIEU_DU_LIEU_GIAY_CHUNG_SINH><MA_LK>01902-I-1</MA_LK></CHI_TIEU_DU_LIEU_GIAY_CHUNG_SINH>"
+    own = credentials["01902"]
+    record = (await send(http, sign_envelope(build_envelope("01902", [tables], TODAY), own.key_pem, own.cert_pem),
+                         own.api_key)).json()["records"][0]
+    assert record["status"] == "accepted"
+    assert record["notes"] == ["Bảng XML9 không thuộc sổ sức khỏe điện tử và không được lưu."]
+
+
+def test_tables_are_read_with_or_without_the_chitieu_wrapper():
+    wrapped = parse_safely(b"<CHITIEU_CHITIET_THUOC><DSACH_CHI_TIET_THUOC><CHI_TIET_THUOC><MA_LK>A</MA_LK>"
+                           b"<TEN_THUOC>X</TEN_THUOC></CHI_TIET_THUOC></DSACH_CHI_TIET_THUOC></CHITIEU_CHITIET_THUOC>")
+    bare = parse_safely(b"<DSACH_CHI_TIET_THUOC><CHI_TIET_THUOC><MA_LK>A</MA_LK><TEN_THUOC>X</TEN_THUOC>"
+                        b"</CHI_TIET_THUOC></DSACH_CHI_TIET_THUOC>")
+    assert records_of(wrapped) == records_of(bare) == [{"MA_LK": "A", "TEN_THUOC": "X"}]
+
+
+def test_a_visit_survives_the_round_trip_through_the_xml():
+    person, visit = nguyen_van_hung(TODAY).person, nguyen_van_hung(TODAY).visits[1]
+    root = parse_safely(build_envelope("01902", [tables_for(person, visit.model_copy(update={"facility_code": "01902"}),
+                                                             "01902-RT")], TODAY))
+    [hoso] = read_envelope(root).records
+    outcome = read_record(hoso, sender="01902", facility_name="Bệnh viện Đa khoa Ba Đình",
+                          now=datetime.now(VIETNAM_TZ), received_at=datetime.now(VIETNAM_TZ), person_with=lambda _: None)
+    assert not outcome.problems, outcome.problems.items
+    back = outcome.visit
+    for name in ("visit_type", "started_at", "admitted_at", "ended_at", "reason", "outcome", "discharge_type",
+                 "doctor_advice", "discharge_paper", "record_summary", "clinical_notes", "procedures"):
+        assert getattr(back, name) == getattr(visit, name), name
+    assert [(d.icd10, d.name, d.main) for d in back.diagnoses] == [(d.icd10, d.name, d.main) for d in visit.diagnoses]
+    assert [(p.name, p.strength, p.dosage, p.quantity) for p in back.prescriptions] == [
+        (p.name, p.strength, p.dosage, p.quantity) for p in visit.prescriptions]
+    assert [(lab.name, lab.value, lab.unit) for lab in back.lab_results] == [
+        (lab.name, lab.value, lab.unit) for lab in visit.lab_results]
+    assert outcome.person.personal_id == person.personal_id and outcome.person.insurance.code == "HT3010123456789"
+
+
+async def test_an_envelope_archived_by_a_process_that_died_is_stored_on_restart(data_dir, clock, credentials,
+                                                                                 monkeypatch, login):
+    crashed = create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
+    person, visit = hung_visit()
+    own = credentials["01902"]
+
+    def die(self, *args, **kwargs):
+        raise SystemExit("killed between archive and store")
+
+    monkeypatch.setattr(service.Gateway, "process", die)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=crashed), base_url=BASE_URL) as http:
+        with pytest.raises(SystemExit):
+            await send(http, sign_envelope(envelope([(person, visit, "01902-K-1")]), own.key_pem, own.cert_pem),
+                       own.api_key)
+    before = visits_in(data_dir)
+    monkeypatch.undo()
+    restarted = create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
+    assert visits_in(data_dir) == before + 1
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=restarted), base_url=BASE_URL) as http:
+        tokens = await login("001055001234")
+        book = (await http.get("/api/v1/me/book", headers=bearer(tokens))).json()
+    assert any(v["started_at"] == visit.started_at.isoformat() for v in book["visits"])
+
+
+def test_the_sample_command_writes_a_plausible_envelope(capsysbinary):
+    assert gateway_cli(["sample", "--people", "4", "--facility", "01902"]) == 0
+    written = read_envelope(parse_safely(capsysbinary.readouterr().out))
+    assert written.facility_code == "01902" and len(written.records) == 4
+    assert all(isinstance(hoso, Hoso) and hoso.tables["XML1"][0]["SO_CCCD"] for hoso in written.records)
+    assert written.records[0].tables["XML1"][0]["SO_CCCD"] == "001055001234"
