@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml import XMLSigner, XMLVerifier, methods
 from signxml.algorithms import DigestAlgorithm, SignatureMethod
-from signxml.exceptions import InvalidInput, InvalidSignature
+from signxml.exceptions import SignXMLException
 from signxml.verifier import SignatureConfiguration
 
 from api_client.identifiers import N_
@@ -42,7 +42,7 @@ def verify_envelope(root: etree._Element, cert_pem: str) -> etree._Element:
     nothing outside the signature (a wrapped copy, say) can be slipped in."""
     try:
         result = XMLVerifier().verify(root, x509_cert=cert_pem, expect_config=_EXPECTED)
-    except (InvalidSignature, InvalidInput) as error:
+    except (SignXMLException, etree.LxmlError, ValueError) as error:  # whatever fails, it did not verify
         raise SubmissionRefused(422, "signature_invalid",
                           N_("The facility signature in CHUKYDONVI does not verify ({detail}). Sign the envelope "
                              "again with the certificate registered for your facility."),
