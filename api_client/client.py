@@ -18,6 +18,8 @@ from .models import (
     HealthBook,
     Me,
     QueueEntry,
+    RecordVisitRequest,
+    RecordVisitResult,
     Representative,
     RepresentativeUpdate,
     Visit,
@@ -102,6 +104,10 @@ class HealthBookClient:
         answer = await self._request("POST", "/clinic/qr-decode", content=image,
                                      headers={"Content-Type": "image/jpeg"})
         return answer["code"]
+
+    async def record_visit(self, request: RecordVisitRequest) -> RecordVisitResult:
+        body = request.model_dump(mode="json")
+        return RecordVisitResult.model_validate(await self._request("POST", "/clinic/visits", json=body))
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -637,3 +637,35 @@ class SubmissionReceipt(Model):
     accepted: int
     rejected: int
     records: list[RecordReceipt]
+
+
+class RecordedDiagnosis(Model):
+    icd10: Icd10Code
+    name: str = Field(min_length=1, max_length=255)
+
+
+class RecordedMedicine(Model):
+    name: str = Field(min_length=1, max_length=255)
+    strength: str | None = Field(default=None, max_length=100)
+    unit: str | None = Field(default=None, max_length=50)
+    dosage: str | None = Field(default=None, max_length=500)
+    usage: str | None = Field(default=None, max_length=500)
+    quantity: float = Field(gt=0, le=10_000)
+
+
+class RecordVisitRequest(Model):
+    """What a ward station without hospital software records after a visit (Ghi nhận lần khám);
+    the server turns it into the same signed QĐ 130 submission a hospital sends."""
+
+    personal_id: PersonalId
+    reason: str | None = Field(default=None, max_length=1000)
+    diagnoses: list[RecordedDiagnosis] = Field(min_length=1, max_length=13)  # the first is the main one
+    prescriptions: list[RecordedMedicine] = Field(default=[], max_length=30)
+    advice: str | None = Field(default=None, max_length=2000)
+    re_exam_on: date | None = None
+
+
+class RecordVisitResult(Model):
+    visit_id: str
+    person_id: str
+    receipt: SubmissionReceipt

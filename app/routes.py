@@ -13,6 +13,7 @@ from .views.home import HomeView
 from .views.layout import AppLayout
 from .views.level_upgrade import LevelUpgradeView
 from .views.reception import ReceptionView
+from .views.record_visit import RecordVisitView
 from .views.settings import SettingsView
 from .views.sign_in import SignInView
 from .views.vaccinations import VaccinationsView
@@ -24,6 +25,7 @@ ROUTES = [
     ft.Route(path="callback", component=CallbackView),  # phones: the deep link back from VNeID
     ft.Route(path="level-2", component=LevelUpgradeView),
     ft.Route(path="reception", component=ReceptionView),  # clinic staff: the scan desk
+    ft.Route(path="record-visit", component=RecordVisitView),  # clinic staff without hospital software
     ft.Route(component=AppLayout, children=[  # signed in at level 2
         ft.Route(index=True, component=HomeView),
         ft.Route(path="visits", component=VisitsView),

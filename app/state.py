@@ -36,6 +36,7 @@ class AppState:
     offline: bool = False
     synced_at: datetime | None = None
     revealed_ids: set[str] = field(default_factory=set)
+    recording_for: tuple[str, str] | None = None  # (personal ID, name) the desk is recording a visit for
 
     @property
     def signed_in(self) -> bool:

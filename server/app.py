@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 
 from .errors import install_error_handlers
 from .gateway.service import Gateway
-from .routes import book, check_in, gateway
+from .routes import book, check_in, gateway, record_visit
 from .security import TokenVerifier
 from .storage import BookStore, CheckInStore, SubmissionStore, open_database
 from .throttle import FailureThrottle
@@ -27,6 +27,7 @@ class ApiSettings:
     idp_http: Callable[[], httpx.AsyncClient] = field(default=lambda: httpx.AsyncClient(timeout=10))
     clock: Callable[[], float] = time.time
     check_in_code_ttl_seconds: int = 5 * 60
+    facility_keys_dir: Path | None = None  # stations' signing keys, for visits recorded in the app
     failed_redemptions_per_minute: int = 20
 
 
@@ -38,6 +39,8 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
+    if settings.facility_keys_dir is None:
+        settings.facility_keys_dir = settings.db_path.parent / "demo" / "facilities"
     app.state.settings = settings
     database = open_database(settings.db_path)  # migrations run here: ASGITransport has no lifespan
     app.state.store = BookStore(database)
@@ -60,5 +63,6 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     v1.include_router(check_in.router)  # first: the check-in is the hottest route, matched in order
     v1.include_router(book.router)
     v1.include_router(gateway.router)
+    v1.include_router(record_visit.router)
     app.include_router(v1)
     return app

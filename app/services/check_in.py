@@ -1,4 +1,5 @@
-"""Check-in at the counter, both sides: the citizen's QR code and the receptionist's scan desk."""
+"""Check-in at the counter, both sides: the citizen's QR code and the receptionist's desk (scan,
+admit, and for stations without hospital software, record the visit)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from api_client.client import HealthBookClient
-from api_client.models import AccessLogEntry, CheckIn, CheckInCode, CheckInCodeState, QueueEntry
+from api_client.models import (
+    AccessLogEntry,
+    CheckIn,
+    CheckInCode,
+    CheckInCodeState,
+    QueueEntry,
+    RecordVisitRequest,
+    RecordVisitResult,
+)
 
 RENEW_BEFORE_SECONDS = 30  # a new code replaces the old one this long before it expires
 
@@ -54,3 +63,6 @@ class CheckInService:
 
     async def queue(self) -> list[QueueEntry]:
         return await self.client.queue()
+
+    async def record_visit(self, request: RecordVisitRequest) -> RecordVisitResult:
+        return await self.client.record_visit(request)

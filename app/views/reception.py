@@ -185,6 +185,13 @@ def ReceptionView():
         else:
             controls.append(banner(t("Checked in. Queue number {number}.", number=admitted.queue_number), ui,
                                    tone="info", icon=ft.Icons.CHECK_CIRCLE, identifier="admitted"))
+
+            async def record() -> None:
+                state.recording_for = (check_in.summary.personal_id, check_in.summary.full_name)
+                await session.navigate("/record-visit")
+
+            controls.append(ft.OutlinedButton(t("Record the visit"), icon=ft.Icons.EDIT_NOTE,
+                                              height=theme.TOUCH_TARGET, on_click=record))
     rows = [
         ft.Row([status_chip(number, ui, "neutral"), text(line, ui)], spacing=theme.SPACE_S, wrap=True)
         for number, line in queue_lines(queue, t)

@@ -45,6 +45,12 @@ class Gateway:
         submission_id = self.submissions.archive(facility_code, body)
         return self.process(submission_id, facility_code, body)
 
+    def submit_signed_by_station(self, facility_code: str, body: bytes) -> dict[str, Any]:
+        """The record-visit form's path: the station's staff are already authenticated, the server
+        signed for the station; from here on it is the hospitals' path exactly."""
+        submission_id = self.submissions.archive(facility_code, body)
+        return self.process(submission_id, facility_code, body)
+
     def process(self, submission_id: str, facility_code: str, body: bytes) -> dict[str, Any]:
         received_at = datetime.fromtimestamp(self.clock(), timezone.utc)
         try:

@@ -134,3 +134,27 @@ async def test_the_citizen_sees_who_looked(open_app, http, login):
     assert "Hoàng Thị Lan (Tiếp đón)" in app.texts()
     assert "Trạm Y tế phường Ba Đình (01901)" in app.texts()
     assert "Xem tóm tắt bệnh án qua mã QR của bạn" in app.texts()
+
+
+async def test_a_station_records_a_visit_through_the_form(open_app, http, login):
+    app = await open_app(RECEPTIONIST)
+    app.state.recording_for = ("001055001234", "Nguyễn Văn Hùng")
+    await app.navigate("/record-visit")
+    fields = {f.label: f for f in app.controls(ft.TextField)}
+    await app.change(fields["Tìm ICD-10 theo mã hoặc tên bệnh"], value="viem hong")
+    await app.click(app.button("J02.9 · Viêm họng cấp, không đặc hiệu"))
+    fields = {f.label: f for f in app.controls(ft.TextField)}
+    await app.change(fields["Thuốc"], value="Paracetamol")
+    fields = {f.label: f for f in app.controls(ft.TextField)}
+    await app.change(fields["Số lượng"], value="10")
+    await app.change(fields["Ngày tái khám (ngày/tháng/năm)"], value="01/01/2000")
+    await app.click(app.button("Ký số và gửi"))
+    assert "Ngày tái khám phải sau ngày hôm nay." in app.texts()
+    fields = {f.label: f for f in app.controls(ft.TextField)}
+    await app.change(fields["Ngày tái khám (ngày/tháng/năm)"], value="")
+    await app.click(app.button("Ký số và gửi"))
+    await app.settle(20)
+    assert "Đã ký số và gửi. Lần khám đã có trong sổ sức khỏe của người bệnh." in app.texts()
+    book = (await http.get("/api/v1/me/book", headers=bearer(await login("001055001234")))).json()
+    newest = book["visits"][0]
+    assert newest["diagnoses"][0]["icd10"] == "J02.9" and newest["prescriptions"][0]["name"] == "Paracetamol"

@@ -261,3 +261,37 @@ def test_the_sample_command_writes_a_plausible_envelope(capsysbinary):
     assert written.facility_code == "01902" and len(written.records) == 4
     assert all(isinstance(hoso, Hoso) and hoso.tables["XML1"][0]["SO_CCCD"] for hoso in written.records)
     assert written.records[0].tables["XML1"][0]["SO_CCCD"] == "001055001234"
+
+
+async def test_a_station_records_a_visit_that_arrives_signed_like_a_hospitals(http, login, data_dir):
+    staff = bearer(await login("001192006789"))
+    body = {
+        "personal_id": "001055001234", "reason": "Ho, sốt nhẹ 2 ngày",
+        "diagnoses": [{"icd10": "J06.9", "name": "Viêm đường hô hấp trên cấp"}, {"icd10": "I10", "name": "Tăng huyết áp"}],
+        "prescriptions": [{"name": "Paracetamol", "strength": "500mg", "unit": "Viên", "quantity": 10,
+                           "dosage": "1 viên/lần * 3 lần/ngày", "usage": "Uống sau ăn khi sốt"}],
+        "advice": "Uống nhiều nước", "re_exam_on": (TODAY + timedelta(days=7)).isoformat(),
+    }
+    response = await http.post("/api/v1/clinic/visits", json=body, headers=staff)
+    assert response.status_code == 201, response.text
+    result = response.json()
+    assert result["receipt"]["accepted"] == 1
+    [(status, raw)] = sqlite3.connect(data_dir / "book.db").execute(
+        "SELECT status, body FROM submissions ORDER BY received_at DESC LIMIT 1").fetchall()
+    assert status == "processed" and b"<ds:SignatureValue>" in raw, "archived as a signed QĐ 130 envelope"
+    book = await hung_book(http, login)
+    visit = next(v for v in book.visits if v.id == result["visit_id"])
+    assert (visit.facility_code, visit.diagnoses[0].icd10, visit.prescriptions[0].name) == ("01901", "J06.9", "Paracetamol")
+    assert visit.re_exam.appointment_at.date() == TODAY + timedelta(days=7)
+
+
+async def test_the_record_visit_form_is_for_clinic_staff_and_known_patients(http, login):
+    body = {"personal_id": "001055001234", "diagnoses": [{"icd10": "J06.9", "name": "Viêm họng"}]}
+    citizen = await http.post("/api/v1/clinic/visits", json=body, headers=bearer(await login("001190004567")))
+    assert citizen.status_code == 403
+    unknown = await http.post("/api/v1/clinic/visits", json={**body, "personal_id": "001077009999"},
+                              headers=bearer(await login("001192006789")))
+    assert unknown.status_code == 404
+    bad_code = await http.post("/api/v1/clinic/visits", json={**body, "diagnoses": [{"icd10": "X", "name": "?"}]},
+                               headers=bearer(await login("001192006789")))
+    assert bad_code.status_code == 422 and bad_code.json()["error"]["details"][0]["field"] == "diagnoses.0.icd10"
