@@ -33,9 +33,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory):
+def server_data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("browser-data")
+
+
+@pytest.fixture(scope="session")
+def server_url(server_data_dir):
     port = free_port()
-    data_dir = tmp_path_factory.mktemp("browser-data")
+    data_dir = server_data_dir
     log = open(data_dir / "server.log", "w")
     env = {**os.environ, "FLET_WEB_NO_CDN": "1", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
