@@ -6,16 +6,13 @@ switched on by clicking the hidden placeholder, as verified in tech-stack.md.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
+
+from bench.stack import running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -26,12 +23,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server_data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("browser-data")
@@ -39,34 +30,9 @@ def server_data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server_url(server_data_dir):
-    port = free_port()
-    data_dir = server_data_dir
-    log = open(data_dir / "server.log", "w")
-    env = {**os.environ, "FLET_WEB_NO_CDN": "1", "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "--port", str(port), "--data-dir", str(data_dir)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{(data_dir / 'server.log').read_text()}")
-            time.sleep(0.2)
+    """`python main.py` with the demo population, on a free loopback port, stopped afterwards."""
+    with running_stack(server_data_dir) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")  # sync Playwright runs an event loop; end it before async tests run
