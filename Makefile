@@ -21,8 +21,8 @@ catalogs: $(INSTALLED)
 update-catalogs: $(INSTALLED)
 	$(BIN)/pybabel extract -F locales/babel.cfg -k N_ -k t -k plural:1,2 -o locales/messages.pot --no-location --omit-header app api_client server
 	$(BIN)/pybabel extract -F locales/babel.cfg -o locales/idp.pot --no-location --omit-header idp_mock
-	$(BIN)/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching
-	$(BIN)/pybabel update -D idp -i locales/idp.pot -d locales --no-fuzzy-matching
+	$(BIN)/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching --no-wrap
+	$(BIN)/pybabel update -D idp -i locales/idp.pot -d locales --no-fuzzy-matching --no-wrap
 
 # The browser tests use Debian's Chromium (Playwright's own download cannot run offline).
 chromium:
