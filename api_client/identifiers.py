@@ -8,7 +8,6 @@ extraction; translation happens where the message is shown.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -112,22 +111,11 @@ def check_phone(value: str) -> str:
     return value
 
 
-def bhxh_number(bhyt_code: str) -> str:
-    """The person's lifetime social insurance number, from either card shape."""
-    return bhyt_code[-10:]
-
-
 def insurance_benefit_percent(bhyt_code: str) -> int | None:
     """Benefit level (mức hưởng) printed in a 15-character code; unknown for the 10-digit shape."""
     if len(bhyt_code) != 15:
         return None
     return {"1": 100, "2": 100, "3": 95, "4": 80, "5": 100}[bhyt_code[2]]
-
-
-def check_not_future(value: date) -> date:
-    if value > date.today():
-        raise PydanticCustomError("date_in_future", N_("The date cannot be in the future."))
-    return value
 
 
 PersonalId = Annotated[str, AfterValidator(check_personal_id)]

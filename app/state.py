@@ -5,7 +5,7 @@ Components that read the state through `StateContext` re-render when it changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -35,7 +35,6 @@ class AppState:
     error: str | None = None
     offline: bool = False
     synced_at: datetime | None = None
-    revealed_ids: set[str] = field(default_factory=set)
     recording_for: tuple[str, str] | None = None  # (personal ID, name) the desk is recording a visit for
 
     @property
@@ -62,7 +61,6 @@ class AppState:
         self.error = None
         self.offline = False
         self.synced_at = None
-        self.revealed_ids = set()
 
     def choose_person(self, person_id: str) -> None:
         if person_id != self.active_person_id:
@@ -84,9 +82,6 @@ class AppState:
     def failed(self, message: str) -> None:
         self.error = message
         self.status = LoadStatus.FAILED
-
-    def toggle_reveal(self, key: str) -> None:
-        self.revealed_ids = self.revealed_ids ^ {key}
 
 
 StateContext: ft.ContextProvider[AppState | None] = ft.create_context(None)

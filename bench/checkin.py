@@ -15,7 +15,6 @@ import asyncio
 import json
 import random
 import tempfile
-import time
 from pathlib import Path
 
 from .book import build_population, mint_tokens

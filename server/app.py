@@ -10,6 +10,8 @@ from pathlib import Path
 import httpx
 from fastapi import APIRouter, FastAPI
 
+from api_client.models import ErrorEnvelope
+
 from .errors import install_error_handlers
 from .gateway.service import Gateway
 from .routes import book, check_in, gateway, record_visit
@@ -64,5 +66,6 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     v1.include_router(book.router)
     v1.include_router(gateway.router)
     v1.include_router(record_visit.router)
-    app.include_router(v1)
+    error = {"model": ErrorEnvelope, "description": "The error envelope; `message` in the caller's language"}
+    app.include_router(v1, responses={status: error for status in (400, 401, 403, 404, 409, 410, 422, 429)})
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from api_client.identifiers import insurance_benefit_percent
 from api_client.models import Allergy, HealthBook, InsuranceCard, Severity
 
 from ..i18n import Translator, local
@@ -33,6 +34,7 @@ class Insurance:
     status: str  # valid | expiring | expired
     status_label: str
     facility: str
+    benefit: str  # "Mức hưởng 95%", when the code tells
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ def insurance_of(card: InsuranceCard | None, today: date, t: Translator) -> Insu
         status_label=labels[status],
         facility=f"{card.registered_facility_name or ''} ({card.registered_facility_code})"
         if card.registered_facility_code else "",
+        benefit=t("Benefit level {percent}%", percent=percent) if (percent := insurance_benefit_percent(card.code)) else "",
     )
 
 

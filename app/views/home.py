@@ -60,6 +60,7 @@ def identity_card(model: HomeModel, ui: Ui, revealed: bool, on_toggle) -> ft.Con
             ft.Row([info_row(t("Health insurance card"), card_.code, ui), status_chip(card_.status_label, ui, tone)],
                    wrap=True, spacing=theme.SPACE_M, vertical_alignment=ft.CrossAxisAlignment.END),
             info_row(t("Validity"), card_.validity, ui),
+            *([info_row(t("Benefit"), card_.benefit, ui)] if card_.benefit else []),
             info_row(t("Registered primary care facility"), card_.facility, ui),
         ]
     else:

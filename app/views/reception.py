@@ -38,6 +38,7 @@ def summary_card(model: SummaryModel, ui: Ui) -> list[ft.Control]:
                     status_chip(model.insurance.status_label, ui, tone)], wrap=True, spacing=theme.SPACE_M,
                    vertical_alignment=ft.CrossAxisAlignment.END),
             info_row(t("Validity"), model.insurance.validity, ui),
+            *([info_row(t("Benefit"), model.insurance.benefit, ui)] if model.insurance.benefit else []),
             info_row(t("Registered primary care facility"), model.insurance.facility, ui),
         ]
     else:

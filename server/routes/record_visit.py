@@ -4,7 +4,7 @@ becomes a QĐ 130 envelope signed with the station's key and goes through the ga
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool

@@ -99,6 +99,7 @@ async def test_receptionist_scans_reads_allergies_first_and_admits(open_app, htt
     assert texts.index("DỊ ỨNG") < texts.index("Nguyễn Văn Hùng")
     assert "Penicillin (kháng sinh nhóm beta-lactam)" in texts
     assert "Amlodipin 5mg" in texts
+    assert "Mức hưởng 95%" in texts, "the desk sees how much the card covers"
     await app.click(app.button("Tiếp nhận"))
     assert "Đã tiếp nhận. Số thứ tự 1." in app.texts()
     assert any("Nguyễn Văn Hùng · 1955 · Nam" in text for text in app.texts())

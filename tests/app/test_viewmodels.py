@@ -62,6 +62,11 @@ def test_insurance_card_validity_is_judged_against_today(hung, valid_to, status)
     assert build_home(hung.model_copy(update={"person": person}), now=NOW, t=VI).insurance.status == status
 
 
+def test_the_cards_benefit_level_is_spelled_out(hung):
+    assert build_home(hung, now=NOW, t=VI).insurance.benefit == "Mức hưởng 95%"
+    assert build_home(hung, now=NOW, t=EN).insurance.benefit == "Benefit level 95%"
+
+
 def test_a_mild_allergy_is_listed_without_the_severe_mark():
     book = book_of(tran_thi_mai)
     assert [a.severe for a in build_home(book, now=NOW, t=VI).allergies] == [False]  # shellfish, mild

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from api_client.identifiers import personal_id_matches
 from api_client.models import Administrative, HealthBook
@@ -50,7 +52,7 @@ def test_saving_a_person_again_keeps_their_id(store):
 def test_a_failed_write_leaves_nothing_behind(store):
     book = nguyen_van_hung(date.today())
     person_id = store.save_person(book.person)
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.IntegrityError):  # no such person: the foreign key refuses it
         with store.db.atomic():
             store.db["vaccinations"].insert({"person_id": person_id, "given_on": "2026-01-01", "data": "{}"})
             store.db["vaccinations"].insert({"person_id": "no-such-person", "given_on": "2026-01-01", "data": "{}"})
@@ -91,5 +93,5 @@ def test_generator_command_line(tmp_path, capsys):
 
 
 def test_person_model_refuses_inconsistent_people():
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         Administrative(person_id="x", full_name="A", birth_date=date(1990, 1, 1), sex="male", personal_id="001055001234")
