@@ -24,7 +24,6 @@ from .identifiers import (
     personal_id_matches,
 )
 
-
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 
 

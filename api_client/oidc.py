@@ -17,6 +17,7 @@ from typing import Any
 import certifi
 import httpx
 from authlib.common.security import generate_token
+from authlib.integrations.base_client import OAuthError
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
@@ -131,7 +132,8 @@ class OidcClient:
                 ))
             except Offline:
                 raise
-            except Exception as error:  # Authlib raises its own OAuthError; keep one type for callers
+            # The provider's own refusal, or an answer that is not a token response at all
+            except (OAuthError, ValueError, KeyError, httpx.HTTPError) as error:
                 raise SignInError(f"the provider refused the code: {error}") from None
         claims = await self.verify_id_token(token.get("id_token", ""), nonce=pending.nonce,
                                             access_token=token["access_token"])
@@ -144,7 +146,7 @@ class OidcClient:
                 token = await _send(oauth.refresh_token(metadata["token_endpoint"], refresh_token=refresh_token))
             except Offline:
                 raise
-            except Exception as error:
+            except (OAuthError, ValueError, KeyError, httpx.HTTPError) as error:
                 raise SignInError(f"the provider refused the refresh token: {error}") from None
         if token.get("id_token"):
             claims = await self.verify_id_token(token["id_token"], nonce=None, access_token=token["access_token"])

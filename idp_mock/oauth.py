@@ -22,6 +22,7 @@ from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
 from authlib.oidc.rpinitiated import EndSessionEndpoint
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -271,7 +272,7 @@ class OAuthServer(AuthorizationServer):
         """For /userinfo: our own signature, our issuer, not expired."""
         try:
             decoded = jwt.decode(token, self.signing_key, algorithms=[ALGORITHM])
-        except Exception:
+        except (JoseError, ValueError):
             return None
         claims = decoded.claims
         if decoded.header.get("typ") != "at+jwt" or claims.get("iss") != self.issuer:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-
-from dataclasses import dataclass
 
 from api_client.models import CLINIC_ROLES, StaffAssignment
 
 from .errors import identity_level_insufficient, not_authenticated, not_clinic_staff, not_found
 from .security import Caller
 from .storage import BookStore, CheckInStore
-
 
 
 async def get_store(request: Request) -> BookStore:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from api_client.client import HealthBookClient
 from api_client.errors import Offline, ServerError
@@ -23,7 +23,7 @@ class LoadedBook:
 class BookService:
     def __init__(
         self, client: HealthBookClient, cache: OfflineCache | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.client = client
         self.cache = cache

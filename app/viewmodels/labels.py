@@ -5,8 +5,8 @@ from __future__ import annotations
 from api_client.identifiers import N_
 from api_client.models import (
     AllergyCategory,
-    DischargeType,
     DisabilityDegree,
+    DischargeType,
     Relationship,
     RiskFactorKind,
     Severity,

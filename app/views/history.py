@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from .. import theme
-from ..components import loading, empty_state, heading, page_column, section, text, use_ui
+from ..components import empty_state, heading, loading, page_column, section, text, use_ui
 from ..viewmodels.history import build_history
 
 

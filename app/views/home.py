@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import flet as ft
 
 from .. import theme
-from ..components import loading, Ui, card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
+from ..components import (
+    Ui,
+    card,
+    empty_state,
+    heading,
+    info_row,
+    loading,
+    page_column,
+    section,
+    status_chip,
+    text,
+    use_ui,
+)
 from ..services import SessionContext
 from ..viewmodels.home import AllergyLine, HomeModel, build_home
 
@@ -79,7 +91,7 @@ def HomeView():
         return loading(ui.t("Loading the health book…"), ui)
     t = ui.t
     book = state.book
-    model = build_home(book, now=datetime.now(timezone.utc), t=t)
+    model = build_home(book, now=datetime.now(UTC), t=t)
 
     controls: list[ft.Control] = [
         allergy_banner(model.allergies, ui),

@@ -7,14 +7,26 @@ there is a camera, pictures taken every half second are decoded on the server.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import flet as ft
 
 from api_client.errors import ApiError, Offline
 
 from .. import theme
-from ..components import Ui, banner, card, heading, icon_button, info_row, page_column, section, status_chip, text, use_ui
+from ..components import (
+    Ui,
+    banner,
+    card,
+    heading,
+    icon_button,
+    info_row,
+    page_column,
+    section,
+    status_chip,
+    text,
+    use_ui,
+)
 from ..services import SessionContext
 from ..services.session import user_message
 from ..viewmodels.check_in import SummaryModel, build_summary, queue_lines
@@ -178,7 +190,7 @@ def ReceptionView():
     if error:
         controls.append(banner(error, ui, tone="danger", icon=ft.Icons.ERROR_OUTLINE, identifier="scan-error"))
     if check_in is not None:
-        model = build_summary(check_in.summary, now=datetime.now(timezone.utc), t=t)
+        model = build_summary(check_in.summary, now=datetime.now(UTC), t=t)
         controls += summary_card(model, ui)
         if admitted is None:
             controls.append(ft.FilledButton(t("Check in"), icon=ft.Icons.HOW_TO_REG, height=theme.TOUCH_TARGET + 8,

@@ -7,7 +7,19 @@ from datetime import date
 import flet as ft
 
 from .. import theme
-from ..components import loading, banner, card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
+from ..components import (
+    banner,
+    card,
+    empty_state,
+    heading,
+    info_row,
+    loading,
+    page_column,
+    section,
+    status_chip,
+    text,
+    use_ui,
+)
 from ..viewmodels.vaccinations import DoseStatus, build_vaccinations
 
 STATUS_TONE = {DoseStatus.DONE: "success", DoseStatus.OVERDUE: "danger", DoseStatus.DUE: "warning",

@@ -5,7 +5,19 @@ from __future__ import annotations
 import flet as ft
 
 from .. import theme
-from ..components import loading, Ui, card, empty_state, heading, info_row, page_column, section, status_chip, text, use_ui
+from ..components import (
+    Ui,
+    card,
+    empty_state,
+    heading,
+    info_row,
+    loading,
+    page_column,
+    section,
+    status_chip,
+    text,
+    use_ui,
+)
 from ..services import SessionContext
 from ..viewmodels.visits import LabFlag, LabRow, Paper, build_visit_detail
 

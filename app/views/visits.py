@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from .. import theme
-from ..components import loading, card, empty_state, heading, page_column, status_chip, text, use_ui
+from ..components import card, empty_state, heading, loading, page_column, status_chip, text, use_ui
 from ..services import SessionContext
 from ..viewmodels.visits import VisitRow, build_visit_list
 

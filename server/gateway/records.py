@@ -31,8 +31,8 @@ from api_client.models import (
     LabResult,
     PrescriptionItem,
     Procedure,
-    ReExamAppointment,
     RecordSummary,
+    ReExamAppointment,
     Referral,
     Visit,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from api_client.identifiers import N_
@@ -52,7 +52,7 @@ class Gateway:
         return self.process(submission_id, facility_code, body)
 
     def process(self, submission_id: str, facility_code: str, body: bytes) -> dict[str, Any]:
-        received_at = datetime.fromtimestamp(self.clock(), timezone.utc)
+        received_at = datetime.fromtimestamp(self.clock(), UTC)
         try:
             verified = verify_envelope(parse_safely(body), self.submissions.certificate(facility_code))
             envelope = read_envelope(verified)
@@ -83,7 +83,7 @@ class Gateway:
         """One record, all or nothing: the person (new or found) and the visit in one transaction."""
         outcome = read_record(
             hoso, sender=facility_code, facility_name=facility_name,
-            now=datetime.fromtimestamp(self.clock(), timezone.utc), received_at=received_at,
+            now=datetime.fromtimestamp(self.clock(), UTC), received_at=received_at,
             person_with=self.books.administrative_for,
         )
         entry: dict[str, Any] = {"ma_lk": outcome.ma_lk, "notes": outcome.notes, "errors": outcome.problems.items}

@@ -67,7 +67,7 @@ def new_credentials(facility_code: str, facility_name: str) -> FacilityCredentia
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, facility_name),
         x509.NameAttribute(NameOID.COMMON_NAME, f"MA_CSKCB {facility_code}"),
     ])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))

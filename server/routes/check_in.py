@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from api_client.identifiers import N_
 from api_client.models import (
     VIETNAM_TZ,
     AccessLogEntry,
@@ -25,8 +26,6 @@ from api_client.models import (
 )
 
 from ..deps import CheckInsDep, ClinicStaffDep, OwnPersonId, ReadablePersonId, StoreDep
-from api_client.identifiers import N_
-
 from ..errors import ApiError, check_in_not_found, code_refused, no_qr_code_found, not_found, too_many_attempts
 from ..storage import new_id
 from ..storage.check_ins import iso
@@ -65,7 +64,7 @@ async def redeem_check_in_code(body: RedeemRequest, request: Request, staff: Cli
 
 def check_in_response(store, person_id: str, moment: float, *, status_code: int = 200, **fields) -> Response:
     """The check-in with its summary spliced in as SQLite assembled it (no parse and re-encode)."""
-    summary = store.patient_summary_json(person_id, datetime.fromtimestamp(moment, timezone.utc))
+    summary = store.patient_summary_json(person_id, datetime.fromtimestamp(moment, UTC))
     head = json.dumps(fields, ensure_ascii=False)[:-1]
     return Response(f'{head}, "summary": {summary}}}', status_code, media_type="application/json")
 

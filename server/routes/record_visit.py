@@ -14,16 +14,15 @@ from api_client.models import (
     VIETNAM_TZ,
     Diagnosis,
     PrescriptionItem,
-    ReExamAppointment,
     RecordVisitRequest,
     RecordVisitResult,
+    ReExamAppointment,
     Visit,
 )
+from locales import negotiate, translations
 
 from ..deps import ClinicStaffDep
 from ..errors import ApiError, not_found
-from locales import negotiate, translations
-
 from ..gateway.service import render_receipt
 from ..gateway.signing import load_credentials, sign_envelope
 from ..gateway.xml130 import SubmissionRefused, build_envelope, tables_for

@@ -5,8 +5,8 @@ from pathlib import Path
 from .books import BookStore, new_id
 from .check_ins import CheckInStore
 from .db import ThreadLocalDatabase, connect
-from .submissions import SubmissionStore
 from .migrations import apply as apply_migrations
+from .submissions import SubmissionStore
 
 
 def open_database(path: Path) -> ThreadLocalDatabase:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from api_client.models import (
@@ -37,12 +37,12 @@ _PERSON_COLUMNS = (
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _utc_key(moment: datetime) -> str:
     """Sortable text for ORDER BY, whatever offset the source used."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 class BookStore:

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from api_client.models import VIETNAM_TZ, CheckInCodeStatus, CheckInStatus
@@ -36,7 +36,7 @@ def code_hash(code: str) -> str:
 
 
 def iso(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class CheckInStore:
                 status = _status(*row, now) if row else None
                 return Redemption(refused=None if status is CheckInCodeStatus.REVOKED else status)
             code_id, person_id = claimed
-            moment = datetime.fromtimestamp(now, timezone.utc)
+            moment = datetime.fromtimestamp(now, UTC)
             db.execute(
                 "INSERT INTO check_ins (id, person_id, facility_code, staff_personal_id, code_id, checked_at, day, "
                 "status, queue_number, admitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
@@ -163,7 +163,7 @@ class CheckInStore:
 
     def log_read(self, person_id: str, now: float, actor: dict[str, Any], code_id: str | None = None) -> None:
         with self._database.transaction():
-            self._log_read(person_id, datetime.fromtimestamp(now, timezone.utc), actor, code_id)
+            self._log_read(person_id, datetime.fromtimestamp(now, UTC), actor, code_id)
 
     def _log_read(self, person_id: str, moment: datetime, actor: dict[str, Any], code_id: str | None) -> None:
         self.db.execute(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,7 +14,7 @@ from server.demo import nguyen_van_hung
 
 from .test_phone_sign_in import MemoryKeystore
 
-SYNCED = datetime(2026, 11, 20, 7, 30, tzinfo=timezone.utc)
+SYNCED = datetime(2026, 11, 20, 7, 30, tzinfo=UTC)
 
 
 @pytest.fixture

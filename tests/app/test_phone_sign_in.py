@@ -67,7 +67,7 @@ async def deep_link_sign_in(transport, clock, personal_id="001055001234"):
 
 
 async def test_deep_link_sign_in_completes_with_pkce(transport, clock):
-    oidc, native, route, url = await deep_link_sign_in(transport, clock)
+    _oidc, native, route, url = await deep_link_sign_in(transport, clock)
     assert "code_challenge_method=S256" in url and "ui_locales=en" in url
     tokens = await native.complete(route)
     assert tokens.claims["personal_id"] == "001055001234" and tokens.refresh_token
@@ -76,7 +76,7 @@ async def test_deep_link_sign_in_completes_with_pkce(transport, clock):
 
 
 async def test_a_forged_state_or_an_error_answer_is_refused(transport, clock):
-    oidc, native, route, _ = await deep_link_sign_in(transport, clock)
+    _oidc, native, route, _ = await deep_link_sign_in(transport, clock)
     code = code_from(httpx.Response(302, headers={"location": "x" + route}))["code"]
     with pytest.raises(SignInError):
         await native.complete(f"/callback?code={code}&state=forged")

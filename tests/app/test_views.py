@@ -19,7 +19,7 @@ async def test_signed_out_visitor_is_sent_to_sign_in(open_app):
 async def test_web_sign_in_goes_to_the_provider_in_the_same_tab(open_app):
     app = await open_app(route="/sign-in")
     await app.click(app.button("Đăng nhập bằng VNeID"))
-    name, args = next(call for call in app.connection.invoked if call[0] == "launch_url")
+    _name, args = next(call for call in app.connection.invoked if call[0] == "launch_url")
     assert args["url"].startswith("http://127.0.0.1:8000/idp/authorize?")
     assert "code_challenge_method=S256" in args["url"] and "ui_locales=vi" in args["url"]
     assert args["web_only_window_name"] == "_self"

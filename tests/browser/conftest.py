@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
 from bench.stack import running_stack
@@ -102,7 +103,7 @@ def expect_text(locator, expected: str, timeout: float = 10_000) -> None:
             found = semantic_text(locator.first)
             if expected in found:
                 return
-        except Exception:  # not attached yet
+        except PlaywrightError:  # not attached yet
             pass
         time.sleep(0.2)
     raise AssertionError(f"{expected!r} not found in {found!r}")

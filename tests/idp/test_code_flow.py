@@ -8,8 +8,8 @@ import httpx
 import pytest
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from authlib.oidc.discovery import OpenIDProviderMetadata
 from authlib.oidc import rpinitiated
+from authlib.oidc.discovery import OpenIDProviderMetadata
 
 from api_client.oidc import OidcClient, SignInError
 

@@ -42,7 +42,7 @@ async def test_a_genuine_id_token_is_accepted(oidc, key):
 
 
 async def test_tampered_signature_is_refused(oidc, key):
-    header, payload, signature = sign(key, id_claims()).split(".")
+    header, _payload, signature = sign(key, id_claims()).split(".")
     other = sign(key, id_claims(sub="someone-else")).split(".")[1]
     with pytest.raises(SignInError):
         await oidc.verify_id_token(f"{header}.{other}.{signature}", nonce="n1")

@@ -57,7 +57,7 @@ async def test_token_signed_by_another_key_is_refused(http):
 
 
 async def test_tampered_token_is_refused(http, data_dir):
-    header, payload, signature = sign(provider_key(data_dir), access_claims()).split(".")
+    header, _payload, signature = sign(provider_key(data_dir), access_claims()).split(".")
     forged = sign(provider_key(data_dir), access_claims(personal_id="001190004567")).split(".")[1]
     assert (await get_book(http, f"{header}.{forged}.{signature}")).status_code == 401
 

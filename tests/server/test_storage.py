@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from api_client.identifiers import personal_id_matches
 from api_client.models import Administrative, HealthBook
-from server.demo import generate, le_minh_an, main as demo_main, nguyen_van_hung, seed_pilot
+from server.demo import generate, le_minh_an, nguyen_van_hung, seed_pilot
+from server.demo import main as demo_main
 from server.storage import open_store
 from server.storage.db import connect
 from server.storage.migrations import migrations
@@ -31,7 +32,8 @@ def test_migrations_apply_once_and_are_recorded(tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_a_visit_resent_under_the_same_key_replaces_the_old_one(store, today=date.today()):
+def test_a_visit_resent_under_the_same_key_replaces_the_old_one(store):
+    today = date.today()
     book = nguyen_van_hung(today)
     person_id = store.save_person(book.person)
     first = store.save_visit(person_id, book.visits[0], source_key="01901-A1")
