@@ -52,13 +52,17 @@ async def get_own_person_id(store: StoreDep, caller: Level2CallerDep) -> str:
 OwnPersonId = Annotated[str, Depends(get_own_person_id)]
 
 
-async def get_readable_person_id(
-    person_id: Annotated[str, Path(max_length=64)], store: StoreDep, own_person_id: OwnPersonId
-) -> str:
+def readable_person_id(store: BookStore, own_person_id: str, person_id: str) -> str:
     """The caller's own book or a dependent's; anyone else's is answered exactly like a missing one."""
     if person_id == own_person_id or store.is_guardian(own_person_id, person_id):
         return person_id
     raise not_found("book")
+
+
+async def get_readable_person_id(
+    person_id: Annotated[str, Path(max_length=64)], store: StoreDep, own_person_id: OwnPersonId
+) -> str:
+    return readable_person_id(store, own_person_id, person_id)
 
 
 ReadablePersonId = Annotated[str, Depends(get_readable_person_id)]

@@ -50,6 +50,27 @@ TABLE_NOTES = {
 DEFAULT_TABLE_NOTE = N_("Table {table} is not part of the health book and was not stored.")
 
 
+def _moment(value: str) -> datetime:
+    """yyyyMMddHHmm, Vietnam time."""
+    if len(value) != 12:
+        raise ValueError(value)
+    return datetime.strptime(value, "%Y%m%d%H%M").replace(tzinfo=VIETNAM_TZ)
+
+
+def _day(value: str) -> date:
+    """yyyyMMdd."""
+    if len(value) != 8:
+        raise ValueError(value)
+    return datetime.strptime(value, "%Y%m%d").date()
+
+
+def _non_negative(value: str) -> float:
+    parsed = float(value)
+    if parsed < 0:
+        raise ValueError(value)
+    return parsed
+
+
 @dataclass
 class Problems:
     """Field problems of one record: msgids with their parameters, named `XMLn.FIELD`."""
@@ -84,44 +105,16 @@ class Row:
         return value
 
     def moment(self, name: str, *, required: bool = False) -> datetime | None:
-        """yyyyMMddHHmm, Vietnam time."""
-        value = self.text(name, required=required)
-        if value is None:
-            return None
-        try:
-            if len(value) != 12:
-                raise ValueError
-            return datetime.strptime(value, "%Y%m%d%H%M").replace(tzinfo=VIETNAM_TZ)
-        except ValueError:
-            self.problems.add(self._where(name),
-                              N_("Write the time as yyyyMMddHHmm (12 digits), for example 202611220830."))
-            return None
+        return self._parsed(name, _moment, required=required,
+                            problem=N_("Write the time as yyyyMMddHHmm (12 digits), for example 202611220830."))
 
     def day(self, name: str, *, required: bool = False) -> date | None:
-        """yyyyMMdd."""
-        value = self.text(name, required=required)
-        if value is None:
-            return None
-        try:
-            if len(value) != 8:
-                raise ValueError
-            return datetime.strptime(value, "%Y%m%d").date()
-        except ValueError:
-            self.problems.add(self._where(name), N_("Write the date as yyyyMMdd (8 digits), for example 20261122."))
-            return None
+        return self._parsed(name, _day, required=required,
+                            problem=N_("Write the date as yyyyMMdd (8 digits), for example 20261122."))
 
     def number(self, name: str, *, required: bool = False) -> float | None:
-        value = self.text(name, required=required)
-        if value is None:
-            return None
-        try:
-            parsed = float(value)
-            if parsed < 0:
-                raise ValueError
-            return parsed
-        except ValueError:
-            self.problems.add(self._where(name), N_("Write a number that is not negative, with a dot for decimals."))
-            return None
+        return self._parsed(name, _non_negative, required=required,
+                            problem=N_("Write a number that is not negative, with a dot for decimals."))
 
     def choice(self, name: str, allowed: tuple[str, ...], *, required: bool = False) -> str | None:
         value = self.text(name, required=required)
@@ -131,14 +124,21 @@ class Row:
         return value
 
     def checked(self, name: str, check: Callable[[str], str], *, required: bool = False) -> str | None:
+        """Through an identifier check of api_client, whose error says what is wrong."""
+        return self._parsed(name, check, required=required)
+
+    def _parsed(self, name: str, parse: Callable[[str], Any], *, required: bool, problem: str = "") -> Any:
+        """The field's text through `parse`; a refusal is recorded against the field, never raised."""
         value = self.text(name, required=required)
         if value is None:
             return None
         try:
-            return check(value)
+            return parse(value)
         except PydanticCustomError as error:
             self.problems.add(self._where(name), error.message_template)
-            return None
+        except ValueError:
+            self.problems.add(self._where(name), problem)
+        return None
 
     def icd10_list(self, name: str) -> list[str]:
         codes = []

@@ -25,8 +25,8 @@ from api_client.models import (
     RedeemRequest,
 )
 
-from ..deps import CheckInsDep, ClinicStaffDep, OwnPersonId, ReadablePersonId, StoreDep
-from ..errors import ApiError, check_in_not_found, code_refused, no_qr_code_found, not_found, too_many_attempts
+from ..deps import CheckInsDep, ClinicStaffDep, OwnPersonId, ReadablePersonId, StoreDep, readable_person_id
+from ..errors import ApiError, check_in_not_found, code_refused, no_qr_code_found, too_many_attempts
 from ..storage import new_id
 from ..storage.check_ins import iso
 
@@ -75,9 +75,7 @@ async def create_check_in_code(
     body: Annotated[CheckInCodeRequest | None, Body()] = None,
 ) -> CheckInCode:
     """A fresh code for the caller's QR, or for a dependent's (`person_id`)."""
-    person_id = (body.person_id if body else None) or own_person_id
-    if person_id != own_person_id and not store.is_guardian(own_person_id, person_id):
-        raise not_found("book")
+    person_id = readable_person_id(store, own_person_id, (body.person_id if body else None) or own_person_id)
     ttl = request.app.state.settings.check_in_code_ttl_seconds
     code_id, code, expires_at = check_ins.create_code(person_id, own_person_id, now(request), ttl)
     return CheckInCode(id=code_id, code=code, person_id=person_id, expires_at=iso(expires_at))

@@ -25,7 +25,7 @@ from api_client.models import (
     Visit,
 )
 
-from .db import ThreadLocalDatabase
+from .db import Store, ThreadLocalDatabase
 
 CURRENT_MEDICINE_DAYS = 90
 STAFF_CACHE_SECONDS = 30  # a removed staff member loses access within this
@@ -45,14 +45,10 @@ def _utc_key(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-class BookStore:
+class BookStore(Store):
     def __init__(self, database: ThreadLocalDatabase) -> None:
-        self._database = database
+        super().__init__(database)
         self._staff_cache: dict[str, tuple[float, list[StaffAssignment]]] = {}
-
-    @property
-    def db(self):
-        return self._database.get()
 
     # ------------------------------------------------------------ writes
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from api_client.models import VIETNAM_TZ, CheckInCodeStatus, CheckInStatus
 
-from .db import ThreadLocalDatabase
+from .db import Store
 
 CODE_PREFIX = "SSKDT:"  # QR alphanumeric mode: upper case, digits and ':' keep the symbol small
 
@@ -47,14 +47,7 @@ class Redemption:
     refused: CheckInCodeStatus | None = None  # USED, EXPIRED; None with no person: unknown or revoked
 
 
-class CheckInStore:
-    def __init__(self, database: ThreadLocalDatabase) -> None:
-        self._database = database
-
-    @property
-    def db(self):
-        return self._database.get()
-
+class CheckInStore(Store):
     # ------------------------------------------------------------ codes
 
     def create_code(self, person_id: str, requested_by: str, now: float, ttl_seconds: int) -> tuple[str, str, float]:

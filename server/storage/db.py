@@ -52,3 +52,14 @@ class ThreadLocalDatabase:
         if db is None:
             db = self._local.db = connect(self.path)
         return db
+
+
+class Store:
+    """Base of the stores: each thread reads through its own connection, writes go through `transaction`."""
+
+    def __init__(self, database: ThreadLocalDatabase) -> None:
+        self._database = database
+
+    @property
+    def db(self) -> Database:
+        return self._database.get()

@@ -11,21 +11,14 @@ import uuid
 from typing import Any
 
 from .books import now_utc
-from .db import ThreadLocalDatabase
+from .db import Store
 
 
 def key_hash(api_key: str) -> str:
     return hashlib.sha256(api_key.encode()).hexdigest()
 
 
-class SubmissionStore:
-    def __init__(self, database: ThreadLocalDatabase) -> None:
-        self._database = database
-
-    @property
-    def db(self):
-        return self._database.get()
-
+class SubmissionStore(Store):
     # ------------------------------------------------------------ facilities
 
     def register_facility(self, facility_code: str, api_key: str, certificate_pem: str) -> None:
