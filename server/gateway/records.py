@@ -3,6 +3,7 @@ knows what to fix; a record with any problem is not stored at all."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +49,10 @@ TABLE_NOTES = {
     "XML15": N_("Table {table} (tuberculosis) is not shown in the health book and was not stored."),
 }
 DEFAULT_TABLE_NOTE = N_("Table {table} is not part of the health book and was not stored.")
+MODEL_TABLES = {  # where a model's refusal points the sender
+    "PrescriptionItem": "XML2", "Procedure": "XML3", "LabResult": "XML4", "ClinicalNote": "XML5",
+    "DischargePaper": "XML7", "RecordSummary": "XML8", "Referral": "XML13", "ReExamAppointment": "XML14",
+}
 
 
 def _moment(value: str) -> datetime:
@@ -66,7 +71,7 @@ def _day(value: str) -> date:
 
 def _non_negative(value: str) -> float:
     parsed = float(value)
-    if parsed < 0:
+    if not math.isfinite(parsed) or parsed < 0:  # float() also reads "nan" and "inf"
         raise ValueError(value)
     return parsed
 
@@ -198,7 +203,23 @@ def read_record(
     hoso: Hoso, *, sender: str, facility_name: str | None, now: datetime, received_at: datetime,
     person_with: Callable[[str], Administrative | None],
 ) -> RecordOutcome:
+    """The record's person and visit, or the problems that keep it out; never half of it."""
     outcome = RecordOutcome(hoso.ma_lk)
+    try:
+        return _read_into(outcome, hoso, sender=sender, facility_name=facility_name, now=now,
+                          received_at=received_at, person_with=person_with)
+    except ValidationError as error:  # a model rule that the field checks do not cover
+        table = MODEL_TABLES.get(error.title, "XML1")
+        for detail in error.errors():
+            outcome.problems.add(f"{table}." + ".".join(str(part) for part in detail["loc"]).upper(), detail["msg"])
+        outcome.person = outcome.visit = None
+        return outcome
+
+
+def _read_into(
+    outcome: RecordOutcome, hoso: Hoso, *, sender: str, facility_name: str | None, now: datetime,
+    received_at: datetime, person_with: Callable[[str], Administrative | None],
+) -> RecordOutcome:
     problems = outcome.problems
     for table in hoso.ignored:
         outcome.notes.append({"message": TABLE_NOTES.get(table, DEFAULT_TABLE_NOTE), "params": {"table": table}})
@@ -222,6 +243,7 @@ def read_record(
     sex = SEX.get(x1.choice("GIOI_TINH", ("1", "2", "3"), required=True) or "")
     if personal_id and birth and sex and not personal_id_matches(personal_id, birth.year, sex):
         problems.add("XML1.SO_CCCD", N_("The personal ID number does not match the birth year or the sex."))
+    blood_group = x1.text("NHOM_MAU", max_length=5)
     card_code = x1.text("MA_THE_BHYT")
     card = None
     if card_code:
@@ -339,27 +361,22 @@ def read_record(
         problems.add("XML1.SO_CCCD", N_("This personal ID number belongs to someone else in the health book (the name "
                                         "or the birth year differ). Check the number before sending again."))
         return outcome
-    try:
-        outcome.person = existing or Administrative(
-            person_id=uuid.uuid4().hex, full_name=full_name, birth_date=birth, birth_date_precision=precision,
-            sex=sex, personal_id=personal_id, ethnicity=ETHNICITY.get(x1.text("MA_DANTOC") or "", x1.text("MA_DANTOC")),
-            nationality=NATIONALITY.get(x1.text("MA_QUOCTICH") or "", x1.text("MA_QUOCTICH")),
-            address=x1.text("DIA_CHI"), phone=None, blood_group=x1.text("NHOM_MAU", max_length=5), insurance=card,
-        )
-        outcome.visit = Visit(
-            id=uuid.uuid4().hex, facility_code=facility_code, facility_name=facility_name or facility_code,
-            department=x1.text("MA_KHOA"), visit_type=visit_type, started_at=started, admitted_at=admitted,
-            ended_at=ended, reason=x1.text("LY_DO_VV") or x1.text("LY_DO_VNT"),
-            admission_diagnosis=x1.text("CHAN_DOAN_VAO"), diagnosis_text=x1.text("CHAN_DOAN_RV"), diagnoses=diagnoses,
-            lab_results=labs, procedures=procedures, prescriptions=prescriptions, clinical_notes=notes,
-            outcome=int(outcome_code) if outcome_code else None, discharge_type=int(discharge) if discharge else None,
-            doctor_advice=x1.text("GHI_CHU"), weight_kg=weight or None,
-            treatment_days=int(treatment_days) if treatment_days is not None else None, record_summary=summary,
-            discharge_paper=discharge_paper, referral=referral, re_exam=re_exam,
-            signed_at=received_at, received_at=received_at,
-        )
-    except ValidationError as error:  # a rule the field checks above do not cover
-        for detail in error.errors():
-            problems.add("XML1." + ".".join(str(part) for part in detail["loc"]).upper(), detail["msg"])
-        outcome.person = outcome.visit = None
+    outcome.person = existing or Administrative(
+        person_id=uuid.uuid4().hex, full_name=full_name, birth_date=birth, birth_date_precision=precision,
+        sex=sex, personal_id=personal_id, ethnicity=ETHNICITY.get(x1.text("MA_DANTOC") or "", x1.text("MA_DANTOC")),
+        nationality=NATIONALITY.get(x1.text("MA_QUOCTICH") or "", x1.text("MA_QUOCTICH")),
+        address=x1.text("DIA_CHI"), phone=None, blood_group=blood_group, insurance=card,
+    )
+    outcome.visit = Visit(
+        id=uuid.uuid4().hex, facility_code=facility_code, facility_name=facility_name or facility_code,
+        department=x1.text("MA_KHOA"), visit_type=visit_type, started_at=started, admitted_at=admitted,
+        ended_at=ended, reason=x1.text("LY_DO_VV") or x1.text("LY_DO_VNT"),
+        admission_diagnosis=x1.text("CHAN_DOAN_VAO"), diagnosis_text=x1.text("CHAN_DOAN_RV"), diagnoses=diagnoses,
+        lab_results=labs, procedures=procedures, prescriptions=prescriptions, clinical_notes=notes,
+        outcome=int(outcome_code) if outcome_code else None, discharge_type=int(discharge) if discharge else None,
+        doctor_advice=x1.text("GHI_CHU"), weight_kg=weight or None,
+        treatment_days=int(treatment_days) if treatment_days is not None else None, record_summary=summary,
+        discharge_paper=discharge_paper, referral=referral, re_exam=re_exam,
+        signed_at=received_at, received_at=received_at,
+    )
     return outcome

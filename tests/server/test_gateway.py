@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import random
 import sqlite3
 from datetime import date, datetime, timedelta
@@ -181,6 +182,19 @@ async def test_an_entity_hidden_in_an_inner_table_is_not_read(http, credentials)
     assert record["status"] == "rejected" and record["errors"][0]["field"] == "XML2"
 
 
+async def test_a_quantity_that_is_not_a_number_is_refused_and_the_book_still_opens(http, login, credentials):
+    person, visit = hung_visit()
+    tables = tables_for(person, visit, "01902-N-1")
+    good = envelope([(person, visit, "01902-N-1")])
+    broken = good.replace(base64.b64encode(tables["XML2"]),
+                          base64.b64encode(tables["XML2"].replace(b"<SO_LUONG>5</SO_LUONG>", b"<SO_LUONG>NaN</SO_LUONG>")))
+    own = credentials["01902"]
+    receipt = (await send(http, sign_envelope(broken, own.key_pem, own.cert_pem), own.api_key)).json()
+    assert receipt["rejected"] == 1
+    assert receipt["records"][0]["errors"][0]["field"] == "XML2.SO_LUONG"
+    assert "01902-N-1" not in {v.id for v in (await hung_book(http, login)).visits}, "nothing half-stored"
+
+
 async def test_a_future_visit_and_a_borrowed_id_are_refused_by_field(http, credentials):
     person, visit = hung_visit()
     future = visit.model_copy(update={"started_at": visit.started_at + timedelta(days=2), "ended_at": None})
@@ -201,6 +215,27 @@ async def test_other_tables_are_ignored_with_a_note(http, credentials):
                          own.api_key)).json()["records"][0]
     assert record["status"] == "accepted"
     assert record["notes"] == ["Bảng XML9 không thuộc sổ sức khỏe điện tử và không được lưu."]
+
+
+HOSTILE_VALUES = ["", "nan", "-inf", "1e400", "-1", "0", "99999999999999999999", "202613450000", "x" * 5000, "Z99.9;"]
+
+
+def test_no_field_value_makes_reading_a_record_fail_instead_of_refusing_it():
+    """Whatever a clinic writes in any field, the answer is a record accepted or refused by field, never a crash."""
+    person, visit = hung_visit()
+    root = parse_safely(build_envelope("01902", [tables_for(person, visit, "01902-H")], TODAY))
+    [hoso] = read_envelope(root).records
+    for table, rows in hoso.tables.items():
+        for name in rows[0]:
+            for value in HOSTILE_VALUES:
+                changed = copy.deepcopy(hoso)
+                changed.tables[table][0][name] = value
+                outcome = read_record(changed, sender="01902", facility_name=None, now=datetime.now(VIETNAM_TZ),
+                                      received_at=datetime.now(VIETNAM_TZ), person_with=lambda _: None)
+                assert outcome.problems or outcome.visit is not None, (table, name, value)
+                if outcome.problems:
+                    assert outcome.visit is None and outcome.person is None, "never half a record"
+                    assert all(p["field"].startswith("XML") for p in outcome.problems.items)
 
 
 def test_tables_are_read_with_or_without_the_chitieu_wrapper():
