@@ -11,11 +11,17 @@ import argparse
 import gc
 import logging
 import os
+import secrets
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from hashlib import sha256
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from server.security import IntrospectionClient
 
 ROOT = Path(__file__).resolve().parent
 
@@ -27,6 +33,7 @@ class StackConfig:
     demo: bool = True
     idp_issuer: str | None = None  # an external provider; None hosts the mock at /idp
     check_in_code_minutes: float = 5
+    introspection: IntrospectionClient | None = None  # the API's credential at an external provider
     clock: Callable[[], float] = field(default=time.time)
 
     @property
@@ -37,16 +44,22 @@ class StackConfig:
 def create_stack(config: StackConfig, *, web: bool = True):
     """The whole service as one ASGI app. `web=False` leaves out the Flet app (API and IdP tests)."""
     import httpx
-    from starlette.applications import Starlette
 
     from idp_mock import Client, IdpSettings, create_idp_app
     from idp_mock.demo import seed_demo_accounts
     from server.app import ApiSettings, create_api_app
     from server.demo import seed_gateway_credentials, seed_pilot
+    from server.edge import Edge
+    from server.storage.private import keep_private
+    from server.security import IntrospectionClient
 
+    keep_private(config.data_dir)
     public_url = config.public_url.rstrip("/")
     idp_app = None
+    introspection = config.introspection
     if config.idp_issuer is None:
+        # The API's credential at the hosted provider: fresh each start, never written down.
+        introspection = IntrospectionClient("sskdt-api", secrets.token_urlsafe(32))
         app_client = Client(
             client_id="sskdt-app",
             name="Sổ sức khỏe điện tử",
@@ -54,7 +67,8 @@ def create_stack(config: StackConfig, *, web: bool = True):
             post_logout_redirect_uris=[f"{public_url}/"],
         )
         idp_app = create_idp_app(
-            IdpSettings(issuer=config.issuer, data_dir=config.data_dir / "idp", clients=[app_client], clock=config.clock)
+            IdpSettings(issuer=config.issuer, data_dir=config.data_dir / "idp", clients=[app_client], clock=config.clock,
+                        resource_servers={introspection.client_id: sha256(introspection.client_secret.encode()).hexdigest()})
         )
         if config.demo and idp_app.state.store.count_accounts() == 0:
             seed_demo_accounts(idp_app.state.store)
@@ -68,27 +82,25 @@ def create_stack(config: StackConfig, *, web: bool = True):
 
     api_app = create_api_app(
         ApiSettings(db_path=config.data_dir / "book.db", idp_issuer=config.issuer, idp_http=idp_http,
-                    clock=config.clock, check_in_code_ttl_seconds=round(config.check_in_code_minutes * 60))
+                    clock=config.clock, check_in_code_ttl_seconds=round(config.check_in_code_minutes * 60),
+                    introspection=introspection)
     )
     if config.demo and api_app.state.store.count_people() == 0:
         seed_pilot(api_app.state.store)
         seed_gateway_credentials(api_app.state.submissions, config.data_dir)
 
+    web_app = None
     if web:
         import flet.fastapi as flet_fastapi
 
         from app.config import AppConfig
         from app.main import create_main
 
-        outer = flet_fastapi.FastAPI(title="Sổ sức khỏe điện tử", docs_url=None, redoc_url=None, openapi_url=None)
-    else:
-        outer = Starlette()
-    if idp_app is not None:
-        outer.mount("/idp", idp_app)
-    outer.mount("/api", api_app)
-    if web:
+        # Flet's own FastAPI starts its app manager in the lifespan; it serves only the web app.
+        web_app = flet_fastapi.FastAPI(title="Sổ sức khỏe điện tử", docs_url=None, redoc_url=None, openapi_url=None)
         app_main = create_main(AppConfig.for_server(public_url, config.idp_issuer))
-        outer.mount("/", flet_fastapi.app(app_main, no_cdn=True, assets_dir=str(ROOT / "assets")))  # last: catch-all
+        web_app.mount("/", flet_fastapi.app(app_main, no_cdn=True, assets_dir=str(ROOT / "assets")))
+    outer = Edge(api=api_app, idp=idp_app, web=web_app)
     return outer
 
 

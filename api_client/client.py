@@ -87,6 +87,9 @@ class HealthBookClient:
     async def revoke_check_in_code(self, code_id: str) -> None:
         await self._request("DELETE", f"/me/check-in-codes/{code_id}")
 
+    async def revoke_all_check_in_codes(self) -> None:
+        await self._request("DELETE", "/me/check-in-codes")
+
     async def access_log(self, person_id: str | None = None) -> list[AccessLogEntry]:
         path = f"/people/{person_id}/access-log" if person_id else "/me/access-log"
         return _AccessLog.validate_python(await self._request("GET", path))

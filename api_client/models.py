@@ -476,6 +476,7 @@ class DependentRef(Model):
 
 
 CLINIC_ROLES = frozenset({StaffRole.RECEPTIONIST, StaffRole.DOCTOR})  # may check patients in
+MEDICAL_ROLES = frozenset({StaffRole.DOCTOR})  # may also record a visit of a patient checked in today
 
 
 class Me(Model):
@@ -493,6 +494,11 @@ class Me(Model):
     def clinic_assignment(self) -> StaffAssignment | None:
         """Where this person works at a reception or clinic desk, if anywhere."""
         return next((r for r in self.roles if r.role in CLINIC_ROLES and r.facility_code), None)
+
+    @property
+    def records_visits(self) -> bool:
+        assignment = self.clinic_assignment
+        return assignment is not None and assignment.role in MEDICAL_ROLES
 
 
 class RepresentativeUpdate(Model):

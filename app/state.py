@@ -54,7 +54,10 @@ class AppState:
         self.sign_in_error = message
 
     def signed_out(self) -> None:
+        """Nothing of the person or of their patients stays behind (a desk PC is shared)."""
         self.me = None
+        self.recording_for = None
+        self.sign_in_error = None
         self.active_person_id = None
         self.book = None
         self.status = LoadStatus.IDLE

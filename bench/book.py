@@ -43,7 +43,7 @@ def mint_tokens(data_dir: Path, url: str, citizens: list[tuple[str, str, str]]) 
         idp.state.server.access_token_for(
             Account(sub=f"bench-{i}", personal_id=pid, full_name=name, birthdate=birth, gender="male",
                     level=2, bhyt_card=None, password_hash=""),
-            client,
+            client, family=f"bench-{i}",
         )
         for i, (pid, name, birth) in enumerate(citizens)
     ]

@@ -6,16 +6,19 @@ PKCE S256, ID and access tokens signed RS256, userinfo, refresh with rotation, R
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +31,10 @@ from .store import Account, Clock, IdpStore, verify_password
 
 log = logging.getLogger("idp_mock")
 
+
+def N_(message: str) -> str:  # noqa: N802 - marks a msgid for extraction, translated when shown
+    return message
+
 CSRF_COOKIE = "idp_csrf"
 FAILURE_WINDOW_SECONDS = 15 * 60
 
@@ -38,11 +45,30 @@ class IdpSettings:
     data_dir: Path
     clients: list[Client] = field(default_factory=list)
     code_ttl_seconds: int = 60
-    access_token_ttl_seconds: int = 15 * 60
+    access_token_ttl_seconds: int = 5 * 60
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
-    failures_before_delay_per_account: int = 5
+    # Guessing is slowed per (account, address) pair and per address; the account's own limit binds
+    # only addresses that have already guessed wrong for it, so nobody can lock the owner out.
+    failures_before_delay_per_pair: int = 5
+    failures_before_delay_per_account: int = 10
     failures_before_delay_per_address: int = 20
+    # Resource servers allowed to introspect tokens (RFC 7662): client id -> SHA-256 of its secret.
+    resource_servers: dict[str, str] = field(default_factory=dict)
     clock: Clock = time.time
+
+
+# RFC 6749 Appendix A: protocol parameters are printable ASCII (here without `"` and `\`, which no
+# parameter of ours needs). Anything else is refused up front, before Authlib puts it into an error
+# description (which raises) or a redirect.
+_PROTOCOL_VALUE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]{0,4096}")
+_USER_FIELDS = {"username", "password", "csrf"}
+
+
+def malformed_parameters(*parameter_sets: dict[str, str]) -> bool:
+    return any(
+        not _PROTOCOL_VALUE.fullmatch(key) or (key not in _USER_FIELDS and not _PROTOCOL_VALUE.fullmatch(value))
+        for parameters in parameter_sets for key, value in parameters.items()
+    )
 
 
 def lockout_seconds(failures: int, threshold: int) -> int:
@@ -68,23 +94,33 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
     app.state.store = store
     app.state.server = server
 
+    def error_envelope(request: Request, status: int, code: str, message: str, headers=None) -> JSONResponse:
+        """The project's one error shape for anything that is not an OAuth answer or a page."""
+        _ = pages.translations(pages.pick_language(request.headers.get("accept-language"))).gettext
+        return JSONResponse({"error": {"code": code, "message": _(message), "details": []}}, status, headers=headers)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else "invalid_request"
-        return JSONResponse({"error": code, "error_description": str(exc.detail)}, exc.status_code)
+        if exc.status_code == 404:
+            return error_envelope(request, 404, "not_found", N_("There is nothing at this address."))
+        if exc.status_code == 405:
+            return error_envelope(request, 405, "method_not_allowed",
+                                  N_("This address does not accept that kind of request."), exc.headers)
+        return error_envelope(request, exc.status_code, "invalid_request", N_("The request could not be handled."))
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers["Content-Security-Policy"] = (
-                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
-            )
-        return response
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_envelope(request, 500, "internal_error",
+                              N_("Something went wrong on our side. Please try again in a few minutes."))
+
+    async def form_fields(request: Request) -> dict[str, str]:
+        """The form's text fields; a body that is not a form reads as an empty one."""
+        try:
+            form = await request.form(max_files=0, max_fields=50, max_part_size=16 * 1024)
+        except (AssertionError, ValueError, KeyError, StarletteHTTPException):
+            return {}
+        return {key: value for key, value in form.items() if isinstance(value, str)}
 
     @app.get("/.well-known/openid-configuration")
     async def discovery() -> JSONResponse:
@@ -99,6 +135,8 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
                 "end_session_endpoint": f"{issuer}/logout",
                 "revocation_endpoint": f"{issuer}/revoke",
                 "revocation_endpoint_auth_methods_supported": ["none"],
+                "introspection_endpoint": f"{issuer}/introspect",
+                "introspection_endpoint_auth_methods_supported": ["client_secret_basic"],
                 "scopes_supported": SCOPES,
                 "response_types_supported": ["code"],
                 "response_modes_supported": ["query"],
@@ -155,47 +193,53 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
             400,
         )
 
+    async def consent_grant(oauth_request: StarletteOAuth2Request):
+        if malformed_parameters(oauth_request.args, oauth_request.form):
+            raise InvalidRequestError("malformed parameter")  # no redirect: the redirect URI may be the bad one
+        return await run_in_threadpool(server.get_consent_grant, oauth_request)
+
     @app.get("/authorize")
     async def authorize_form(request: Request) -> Response:
         try:
-            await run_in_threadpool(server.get_consent_grant, StarletteOAuth2Request(request))
+            await consent_grant(StarletteOAuth2Request(request))
         except OAuth2Error as error:
             return invalid_request_page(request, error)
         return render_login(request)
 
-    def check_throttle(account_key: str, address_key: str) -> int:
+    def check_throttle(account_key: str, pair_key: str, address_key: str) -> int:
         """Seconds the caller must still wait before another attempt (0: go ahead)."""
         now = store.clock()
-        wait = 0.0
-        for key, threshold in (
-            (account_key, settings.failures_before_delay_per_account),
-            (address_key, settings.failures_before_delay_per_address),
-        ):
-            failures, latest = store.recent_failures(key, FAILURE_WINDOW_SECONDS)
-            wait = max(wait, latest + lockout_seconds(failures, threshold) - now)
+        pair_failures, pair_latest = store.recent_failures(pair_key, FAILURE_WINDOW_SECONDS)
+        limits = [(pair_failures, pair_latest, settings.failures_before_delay_per_pair),
+                  (*store.recent_failures(address_key, FAILURE_WINDOW_SECONDS), settings.failures_before_delay_per_address)]
+        if pair_failures:  # NIST SP 800-63B §5.2.2: slow the guessers, never lock out the owner
+            limits.append((*store.recent_failures(account_key, FAILURE_WINDOW_SECONDS),
+                           settings.failures_before_delay_per_account))
+        wait = max(latest + lockout_seconds(failures, threshold) - now for failures, latest, threshold in limits)
         return max(0, int(wait + 0.999))
 
     def sign_in(username: str, password: str, address: str) -> tuple[Account | None, int]:
         account_key = "pid:" + hashlib.sha256(username.encode()).hexdigest()
+        pair_key = f"{account_key}|ip:{address}"
         address_key = "ip:" + address
-        wait = check_throttle(account_key, address_key)
+        wait = check_throttle(account_key, pair_key, address_key)
         if wait:
             return None, wait
         account = store.account_by_personal_id(username)
         if not verify_password(password, account.password_hash if account else None):
-            store.record_login_failure(account_key, address_key)
+            store.record_login_failure(account_key, pair_key, address_key)
             return None, 0
-        store.clear_login_failures(account_key)
+        store.clear_login_failures(pair_key)
         return account, 0
 
     @app.post("/authorize")
     async def authorize_submit(request: Request) -> Response:
-        form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+        form = await form_fields(request)
         lang = pages.pick_language(request.query_params.get("ui_locales"))
         _ = pages.translations(lang).gettext
         oauth_request = StarletteOAuth2Request(request, form)
         try:
-            grant = await run_in_threadpool(server.get_consent_grant, oauth_request)
+            grant = await consent_grant(oauth_request)
         except OAuth2Error as error:
             return invalid_request_page(request, error)
 
@@ -223,21 +267,51 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
         response.delete_cookie(CSRF_COOKIE, path=cookie_path)
         return response
 
+    def malformed_request() -> JSONResponse:
+        return JSONResponse({"error": "invalid_request", "error_description": "A parameter is malformed."}, 400,
+                            headers={"Cache-Control": "no-store"})
+
     @app.post("/token")
     async def token(request: Request) -> Response:
-        form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
-        return await run_in_threadpool(server.create_token_response, StarletteOAuth2Request(request, form))
+        oauth_request = StarletteOAuth2Request(request, await form_fields(request))
+        if malformed_parameters(oauth_request.args, oauth_request.form):
+            return malformed_request()
+        return await run_in_threadpool(server.create_token_response, oauth_request)
 
     @app.post("/revoke")
     async def revoke(request: Request) -> Response:
-        form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
-        oauth_request = StarletteOAuth2Request(request, form)
+        oauth_request = StarletteOAuth2Request(request, await form_fields(request))
+        if malformed_parameters(oauth_request.args, oauth_request.form):
+            return malformed_request()
         return await run_in_threadpool(server.create_endpoint_response, "revocation", oauth_request)
+
+    @app.post("/introspect")
+    async def introspect(request: Request) -> JSONResponse:
+        """RFC 7662 for the API: is this access token still alive (not revoked, its sign-in not ended)?"""
+        if not resource_server_authenticated(request.headers.get("authorization", "")):
+            return JSONResponse({"error": "invalid_client"}, 401, headers={"WWW-Authenticate": 'Basic realm="idp"'})
+        token = (await form_fields(request)).get("token")
+        claims = await run_in_threadpool(server.active_access_token, token) if isinstance(token, str) else None
+        if claims is None:
+            return JSONResponse({"active": False})
+        return JSONResponse({"active": True, "token_type": "Bearer", **claims})
+
+    def resource_server_authenticated(authorization: str) -> bool:
+        scheme, _, credentials = authorization.partition(" ")
+        if scheme.lower() != "basic":
+            return False
+        try:
+            client_id, _, secret = base64.b64decode(credentials, validate=True).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return False
+        expected = settings.resource_servers.get(unquote_plus(client_id))
+        presented = hashlib.sha256(unquote_plus(secret).encode()).hexdigest()
+        return expected is not None and hmac.compare_digest(expected, presented)
 
     @app.api_route("/userinfo", methods=["GET", "POST"])
     async def userinfo(request: Request) -> JSONResponse:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        claims = server.decode_access_token(token) if scheme.lower() == "bearer" else None
+        claims = await run_in_threadpool(server.active_access_token, token) if scheme.lower() == "bearer" else None
         account = await run_in_threadpool(store.account_by_sub, claims["sub"]) if claims else None
         if account is None:
             return JSONResponse(
@@ -248,17 +322,17 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
 
     @app.api_route("/logout", methods=["GET", "POST"])
     async def logout(request: Request) -> Response:
-        form = {}
-        if request.method == "POST":
-            form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+        form = await form_fields(request) if request.method == "POST" else {}
         lang = pages.pick_language(form.get("ui_locales") or request.query_params.get("ui_locales"))
         _ = pages.translations(lang).gettext
         oauth_request = StarletteOAuth2Request(request, form)
-        try:
-            validated = await run_in_threadpool(server.validate_endpoint_request, "end_session", oauth_request)
-            response = await run_in_threadpool(server.create_endpoint_response, "end_session", validated)
-        except OAuth2Error:
-            response = None
+        response = None
+        if not malformed_parameters(oauth_request.args, oauth_request.form):
+            try:
+                validated = await run_in_threadpool(server.validate_endpoint_request, "end_session", oauth_request)
+                response = await run_in_threadpool(server.create_endpoint_response, "end_session", validated)
+            except OAuth2Error:
+                pass
         return response or HTMLResponse(
             pages.message_page(
                 lang=lang, title=_("Signed out"),

@@ -6,16 +6,15 @@ are the glue. Route handlers build the request (forms must be awaited) before Au
 
 from __future__ import annotations
 
-import ipaddress
+import re
 import secrets
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request, grants
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
-from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
@@ -64,6 +63,10 @@ class Client(ClientMixin):
             return True
         return self.allow_loopback and is_loopback_redirect(redirect_uri)
 
+    def check_post_logout_redirect_uri(self, uri: str) -> bool:
+        """Exact registered values only, and only in a shape every parser reads the same way."""
+        return uri in self.post_logout_redirect_uris and reads_the_same_everywhere(uri)
+
     def check_client_secret(self, client_secret: str) -> bool:
         return False
 
@@ -77,13 +80,24 @@ class Client(ClientMixin):
         return grant_type in ("authorization_code", "refresh_token")
 
 
+# The one shape accepted for a native app's loopback redirect: nothing a browser's WHATWG parser could
+# read differently from Python's (no userinfo, backslash, zone id, query, fragment or non-ASCII).
+_LOOPBACK_REDIRECT = re.compile(
+    r"http://(?:127\.0\.0\.1|\[::1\]):(?P<port>[1-9][0-9]{0,4})(?:/(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})*)*",
+    re.ASCII,
+)
+
+
 def is_loopback_redirect(uri: str) -> bool:
-    """http://127.0.0.1:<any port>/... or http://[::1]:<any port>/... (not "localhost", per RFC 8252 §8.3)."""
-    parts = urlsplit(uri)
-    if parts.scheme != "http" or parts.fragment or not parts.hostname:
-        return False
+    """http://127.0.0.1:<port>/path or http://[::1]:<port>/path (not "localhost", RFC 8252 §8.3)."""
+    match = _LOOPBACK_REDIRECT.fullmatch(uri)
+    return bool(match) and int(match["port"]) <= 65535 and reads_the_same_everywhere(uri)
+
+
+def reads_the_same_everywhere(uri: str) -> bool:
+    """Parsing and re-serialising gives back exactly the string received."""
     try:
-        return ipaddress.ip_address(parts.hostname).is_loopback
+        return urlunsplit(urlsplit(uri)) == uri and uri.isascii() and uri.isprintable()
     except ValueError:
         return False
 
@@ -119,8 +133,24 @@ class StrictS256(CodeChallenge):
         super().validate_code_challenge(grant, redirect_uri)
 
 
-class CodeGrant(grants.AuthorizationCodeGrant):
+class SignInTokens:
+    """Both grants issue tokens bound to one sign-in (`family`), so ending it ends them all."""
+
+    server: OAuthServer
+    request: OAuth2Request
+
+    def family(self) -> str:
+        raise NotImplementedError
+
+    def generate_token(self, user=None, scope=None, grant_type=None, expires_in=None, include_refresh_token=True):
+        return self.server.issue_tokens(self.request.client, user, scope or "", self.family(), include_refresh_token)
+
+
+class CodeGrant(SignInTokens, grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["none"]
+
+    def family(self) -> str:
+        return self.request.authorization_code.code_hash
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
         server: OAuthServer = self.server
@@ -150,9 +180,12 @@ class CodeGrant(grants.AuthorizationCodeGrant):
         return self.server.store.account_by_sub(authorization_code.sub)
 
 
-class RefreshGrant(grants.RefreshTokenGrant):
+class RefreshGrant(SignInTokens, grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["none"]
     INCLUDE_NEW_REFRESH_TOKEN = True  # rotate: a public client's refresh token is used once
+
+    def family(self) -> str:
+        return self.request.refresh_token.family
 
     def authenticate_refresh_token(self, refresh_token: str) -> StoredRefreshToken | None:
         return self.server.store.find_refresh_token(refresh_token)
@@ -161,7 +194,7 @@ class RefreshGrant(grants.RefreshTokenGrant):
         return self.server.store.account_by_sub(refresh_token.sub)
 
     def revoke_old_credential(self, refresh_token: StoredRefreshToken) -> None:
-        self.server.store.revoke_refresh_token(refresh_token.token_hash)
+        self.server.store.rotate_out(refresh_token.token_hash)
 
 
 def user_claims(account: Account) -> dict:
@@ -203,16 +236,34 @@ class IdTokenExtension(OpenIDCode):
         return UserInfo(user_claims(user))
 
 
+@dataclass(frozen=True)
+class IssuedAccessToken:
+    """An access token presented for revocation: found by its own signature, revoked by `jti`."""
+
+    jti: str
+    client_id: str
+    expires_at: float
+
+    def check_client(self, client) -> bool:
+        return client.get_client_id() == self.client_id
+
+
 class RevokeEndpoint(RevocationEndpoint):
-    """RFC 7009 for refresh tokens (access tokens are short-lived JWTs: nothing to look up)."""
+    """RFC 7009: a refresh token ends its whole sign-in; an access token ends itself."""
 
     CLIENT_AUTH_METHODS = ["none"]
 
-    def query_token(self, token_string: str, token_type_hint: str | None) -> StoredRefreshToken | None:
+    def query_token(self, token_string: str, token_type_hint: str | None):
+        claims = self.server.decode_access_token(token_string)
+        if claims is not None:
+            return IssuedAccessToken(claims["jti"], claims["client_id"], claims["exp"])
         return self.server.store.find_refresh_token(token_string)
 
-    def revoke_token(self, token: StoredRefreshToken, request) -> None:
-        self.server.store.revoke_refresh_token(token.token_hash)
+    def revoke_token(self, token, request) -> None:
+        if isinstance(token, IssuedAccessToken):
+            self.server.store.revoke_access_token(token.jti, token.expires_at)
+        else:
+            self.server.store.revoke_family(token.family)
 
 
 class LogoutEndpoint(EndSessionEndpoint):
@@ -222,10 +273,13 @@ class LogoutEndpoint(EndSessionEndpoint):
     def get_algorithms(self) -> list[str]:
         return [ALGORITHM]
 
+    def _is_valid_post_logout_redirect_uri(self, client: Client, post_logout_redirect_uri: str) -> bool:
+        return client.check_post_logout_redirect_uri(post_logout_redirect_uri)
+
     def end_session(self, end_session_request) -> None:
         claims = end_session_request.id_token_claims
         if claims:
-            self.server.store.revoke_refresh_tokens_of(claims["sub"], claims["aud"])
+            self.server.store.revoke_families_of(claims["sub"], claims["aud"])
 
 
 class OAuthServer(AuthorizationServer):
@@ -241,29 +295,29 @@ class OAuthServer(AuthorizationServer):
         self.code_ttl_seconds = code_ttl_seconds
         self.access_token_ttl_seconds = access_token_ttl_seconds
         self.refresh_token_ttl_seconds = refresh_token_ttl_seconds
-        self.register_token_generator(
-            "default",
-            BearerTokenGenerator(
-                access_token_generator=self._access_token,
-                refresh_token_generator=lambda **_: secrets.token_urlsafe(32),
-                expires_generator=lambda client, grant_type: access_token_ttl_seconds,
-            ),
-        )
         self.register_grant(CodeGrant, [StrictS256(required=True), IdTokenExtension(self)])
         self.register_grant(RefreshGrant)
         self.register_endpoint(LogoutEndpoint)
         self.register_endpoint(RevokeEndpoint)
 
-    def _access_token(self, *, client: Client, grant_type: str, user: Account, scope: str) -> str:
-        return self.access_token_for(user, client, scope)
+    def issue_tokens(
+        self, client: Client, user: Account, scope: str, family: str, include_refresh_token: bool
+    ) -> dict[str, str | int]:
+        token: dict[str, str | int] = {
+            "token_type": "Bearer", "access_token": self.access_token_for(user, client, family, scope),
+            "expires_in": self.access_token_ttl_seconds, "scope": scope,
+        }
+        if include_refresh_token:
+            token["refresh_token"] = secrets.token_urlsafe(32)
+        return token
 
-    def access_token_for(self, user: Account, client: Client, scope: str = "openid profile") -> str:
-        """An RFC 9068 JWT access token, so the API can verify it against our JWKS alone."""
+    def access_token_for(self, user: Account, client: Client, family: str, scope: str = "openid profile") -> str:
+        """An RFC 9068 JWT access token; `sid` names its sign-in, so revoking that sign-in reaches it."""
         now = int(self.store.clock())
         claims = {
             "iss": self.issuer, "sub": user.sub, "aud": client.audience, "client_id": client.client_id,
             "scope": scope, "acr": user.acr, "personal_id": user.personal_id, "name": user.full_name,
-            "iat": now, "exp": now + self.access_token_ttl_seconds, "jti": secrets.token_hex(16),
+            "iat": now, "exp": now + self.access_token_ttl_seconds, "jti": secrets.token_hex(16), "sid": family,
         }
         header = {"alg": ALGORITHM, "kid": self.signing_key.kid, "typ": "at+jwt"}
         return jwt.encode(header, claims, self.signing_key, [ALGORITHM])
@@ -281,6 +335,13 @@ class OAuthServer(AuthorizationServer):
             return None
         return claims
 
+    def active_access_token(self, token: str) -> dict | None:
+        """The claims of a token that is ours, unexpired, and whose sign-in was not ended."""
+        claims = self.decode_access_token(token)
+        if claims is None or self.store.access_token_revoked(claims.get("jti", ""), claims.get("sid", "")):
+            return None
+        return claims
+
     def query_client(self, client_id: str) -> Client | None:
         return self.clients.get(client_id)
 
@@ -291,7 +352,7 @@ class OAuthServer(AuthorizationServer):
             self.store.save_refresh_token(
                 refresh_token, client_id=request.client.get_client_id(), sub=request.user.sub,
                 scope=token.get("scope", ""), ttl_seconds=self.refresh_token_ttl_seconds,
-                code_hash=code.code_hash if code else None,
+                family=code.code_hash if code else request.refresh_token.family,
             )
 
     def create_oauth2_request(self, request) -> OAuth2Request:

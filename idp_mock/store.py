@@ -15,7 +15,8 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +106,7 @@ class StoredRefreshToken:
     scope: str
     expires_at: float
     revoked: bool
+    family: str  # every token descended from one sign-in shares it (the authorization code's hash)
 
     def check_client(self, client) -> bool:
         return client.get_client_id() == self.client_id
@@ -155,6 +157,16 @@ def m001_initial(db: Database) -> None:
     db["login_failures"].create_index(["key", "at"])
 
 
+@migrations()
+def m002_token_families(db: Database) -> None:
+    """Refresh tokens know their sign-in, so a replayed one can end it; access tokens can be revoked."""
+    db["refresh_tokens"].add_column("family", str)
+    db.execute("UPDATE refresh_tokens SET family = coalesce(code_hash, token_hash)")
+    db["refresh_tokens"].create_index(["family"])
+    db["revoked_families"].create({"family": str, "revoked_at": float}, pk="family")
+    db["revoked_access_tokens"].create({"jti": str, "expires_at": float}, pk="jti")
+
+
 class IdpStore:
     def __init__(self, path: Path, clock: Clock = time.time) -> None:
         self.path = path
@@ -174,6 +186,17 @@ class IdpStore:
             conn.execute("PRAGMA busy_timeout=5000")
             db = self._local.db = Database(conn)
         return db
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     # -- accounts
 
@@ -217,7 +240,8 @@ class IdpStore:
             [now, hashed, client_id, now],
         ).rowcount
         if not claimed:
-            self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE code_hash = ?", [hashed])
+            if self.db.execute("SELECT 1 FROM auth_codes WHERE code_hash = ?", [hashed]).fetchone():
+                self.revoke_family(hashed)  # a replayed code: whoever holds its tokens may be the thief
             return None
         row = self.db["auth_codes"].get(hashed)
         fields = {k: row[k] for k in StoredCode.__dataclass_fields__}
@@ -228,38 +252,71 @@ class IdpStore:
         self.db.execute("DELETE FROM auth_codes WHERE expires_at < ?", [now - 3600])
         self.db.execute("DELETE FROM refresh_tokens WHERE expires_at < ?", [now])
         self.db.execute("DELETE FROM login_failures WHERE at < ?", [now - 3600])
+        self.db.execute("DELETE FROM revoked_access_tokens WHERE expires_at < ?", [now])
+        self.db.execute(
+            "DELETE FROM revoked_families WHERE revoked_at < ? AND family NOT IN (SELECT family FROM refresh_tokens)",
+            [now - 24 * 3600],
+        )
 
     # -- refresh tokens
 
     def save_refresh_token(
-        self, token: str, *, client_id: str, sub: str, scope: str, ttl_seconds: int, code_hash: str | None
+        self, token: str, *, client_id: str, sub: str, scope: str, ttl_seconds: int, family: str
     ) -> None:
         self.db["refresh_tokens"].insert(
             {
                 "token_hash": token_hash(token), "client_id": client_id, "sub": sub, "scope": scope,
-                "code_hash": code_hash, "expires_at": self.clock() + ttl_seconds, "revoked": 0,
+                "code_hash": family, "family": family, "expires_at": self.clock() + ttl_seconds, "revoked": 0,
             }
         )
 
     def find_refresh_token(self, token: str) -> StoredRefreshToken | None:
-        rows = list(
-            self.db["refresh_tokens"].rows_where(
-                "token_hash = ? AND revoked = 0 AND expires_at > ?", [token_hash(token), self.clock()]
-            )
-        )
+        """The token if it can still be used. One already rotated or revoked ends its whole family:
+        either the client misbehaves or someone replays a stolen token (RFC 9700 §4.14.2)."""
+        rows = list(self.db["refresh_tokens"].rows_where("token_hash = ?", [token_hash(token)]))
         if not rows:
             return None
         row = rows[0]
+        if row["revoked"]:
+            self.revoke_family(row["family"])
+            return None
+        if row["expires_at"] <= self.clock():
+            return None
         return StoredRefreshToken(
-            token_hash=row["token_hash"], client_id=row["client_id"], sub=row["sub"],
-            scope=row["scope"], expires_at=row["expires_at"], revoked=bool(row["revoked"]),
+            token_hash=row["token_hash"], client_id=row["client_id"], sub=row["sub"], scope=row["scope"],
+            expires_at=row["expires_at"], revoked=False, family=row["family"],
         )
 
-    def revoke_refresh_token(self, hashed: str) -> None:
+    def rotate_out(self, hashed: str) -> None:
+        """A refresh token that was used once: presenting it again is a replay."""
         self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?", [hashed])
 
-    def revoke_refresh_tokens_of(self, sub: str, client_id: str) -> None:
-        self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE sub = ? AND client_id = ?", [sub, client_id])
+    def revoke_family(self, family: str) -> None:
+        """End one sign-in: its refresh tokens and every access token issued from it."""
+        with self.transaction():
+            self.db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", [family])
+            self.db.execute(
+                "INSERT OR IGNORE INTO revoked_families (family, revoked_at) VALUES (?, ?)", [family, self.clock()]
+            )
+
+    def revoke_families_of(self, sub: str, client_id: str) -> None:
+        families = [row[0] for row in self.db.execute(
+            "SELECT DISTINCT family FROM refresh_tokens WHERE sub = ? AND client_id = ? AND revoked = 0",
+            [sub, client_id],
+        )]
+        for family in families:
+            self.revoke_family(family)
+
+    def revoke_access_token(self, jti: str, expires_at: float) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)", [jti, expires_at]
+        )
+
+    def access_token_revoked(self, jti: str, family: str) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM revoked_access_tokens WHERE jti = ? UNION ALL SELECT 1 FROM revoked_families WHERE family = ?",
+            [jti, family],
+        ).fetchone() is not None
 
     # -- login throttling
 

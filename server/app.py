@@ -14,8 +14,9 @@ from api_client.models import ErrorEnvelope
 
 from .errors import install_error_handlers
 from .gateway.service import Gateway
+from .request_limits import RequestLimits
 from .routes import book, check_in, gateway, record_visit
-from .security import TokenVerifier
+from .security import IntrospectionClient, TokenVerifier
 from .storage import BookStore, CheckInStore, SubmissionStore, open_database
 from .throttle import FailureThrottle
 
@@ -31,6 +32,8 @@ class ApiSettings:
     check_in_code_ttl_seconds: int = 5 * 60
     facility_keys_dir: Path | None = None  # stations' signing keys, for visits recorded in the app
     failed_redemptions_per_minute: int = 20
+    introspection: IntrospectionClient | None = None  # revocation reaches the API through the provider
+    docs: bool = False  # Swagger UI loads its script from a CDN: for development only
 
 
 def create_api_app(settings: ApiSettings) -> FastAPI:
@@ -38,9 +41,10 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
         title="Sổ sức khỏe điện tử API",
         version="1",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url="/docs" if settings.docs else None,
         redoc_url=None,
     )
+    app.add_middleware(RequestLimits)
     if settings.facility_keys_dir is None:
         settings.facility_keys_dir = settings.db_path.parent / "demo" / "facilities"
     app.state.settings = settings
@@ -52,7 +56,8 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     app.state.gateway.recover()  # envelopes a previous process archived but did not finish
     app.state.redeem_throttle = FailureThrottle(settings.failed_redemptions_per_minute, 60, settings.clock)
     app.state.verifier = TokenVerifier(
-        issuer=settings.idp_issuer, audience=settings.audience, http=settings.idp_http(), clock=settings.clock
+        issuer=settings.idp_issuer, audience=settings.audience, http=settings.idp_http(), clock=settings.clock,
+        introspection=settings.introspection,
     )
     install_error_handlers(app)
 
@@ -67,5 +72,5 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     v1.include_router(gateway.router)
     v1.include_router(record_visit.router)
     error = {"model": ErrorEnvelope, "description": "The error envelope; `message` in the caller's language"}
-    app.include_router(v1, responses={status: error for status in (400, 401, 403, 404, 409, 410, 422, 429)})
+    app.include_router(v1, responses={status: error for status in (400, 401, 403, 404, 409, 410, 413, 422, 429, 503)})
     return app

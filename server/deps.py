@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
-from api_client.models import CLINIC_ROLES, StaffAssignment
+from api_client.models import CLINIC_ROLES, MEDICAL_ROLES, StaffAssignment
 
-from .errors import identity_level_insufficient, not_authenticated, not_clinic_staff, not_found
+from .errors import identity_level_insufficient, not_authenticated, not_clinic_staff, not_found, not_medical_staff
 from .security import Caller
 from .storage import BookStore, CheckInStore
 
@@ -93,3 +93,13 @@ async def get_clinic_staff(request: Request) -> ClinicStaff:
 
 
 ClinicStaffDep = Annotated[ClinicStaff, Depends(get_clinic_staff)]
+
+
+async def get_medical_staff(staff: ClinicStaffDep) -> ClinicStaff:
+    """Who may write into a book: medical staff, never the reception desk alone."""
+    if staff.assignment.role not in MEDICAL_ROLES:
+        raise not_medical_staff()
+    return staff
+
+
+MedicalStaffDep = Annotated[ClinicStaff, Depends(get_medical_staff)]

@@ -52,6 +52,14 @@ def invalid_token(expired: bool = False) -> ApiError:
     )
 
 
+def identity_provider_unavailable() -> ApiError:
+    return ApiError(
+        503, "identity_provider_unavailable",
+        N_("The VNeID sign-in service cannot be reached right now. Please try again in a few minutes."),
+        headers={"Retry-After": "30"},
+    )
+
+
 def identity_level_insufficient() -> ApiError:
     return ApiError(
         403, "identity_level_insufficient",
@@ -81,6 +89,22 @@ def not_clinic_staff() -> ApiError:
         403, "not_clinic_staff",
         N_("Only reception and medical staff of a health facility can check patients in. "
            "Ask your facility to register your account."),
+    )
+
+
+def not_medical_staff() -> ApiError:
+    return ApiError(
+        403, "not_medical_staff",
+        N_("Only medical staff can record a visit. Ask the doctor who examined the patient to record it."),
+    )
+
+
+def patient_not_checked_in() -> ApiError:
+    """Also the answer for a personal ID with no book: staff learn nothing about people not in front of them."""
+    return ApiError(
+        404, "patient_not_checked_in",
+        N_("This patient has not been checked in at your facility today. Scan the patient's QR code at "
+           "reception first, then record the visit."),
     )
 
 
@@ -150,26 +174,28 @@ def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     return details
 
 
-def _envelope(request: Request, error: ApiError) -> JSONResponse:
+MAX_DETAILS = 20  # enough to correct a form; a flood of errors must not become a flood of bytes
+
+
+def envelope_response(request: Request, error: ApiError) -> JSONResponse:
     translate = translations(negotiate(request.headers.get("accept-language"))).gettext
-    body = {
-        "error": {
-            "code": error.code,
-            "message": translate(error.message).format(**error.params),
-            "details": [{"field": d["field"], "message": translate(d["message"])} for d in error.details],
-        }
-    }
+    details = [{"field": d["field"], "message": translate(d["message"])} for d in error.details[:MAX_DETAILS]]
+    if len(error.details) > MAX_DETAILS:
+        more = len(error.details) - MAX_DETAILS
+        details.append({"field": None, "message": translate(N_("… and {count} more.")).format(count=more)})
+    body = {"error": {"code": error.code, "message": translate(error.message).format(**error.params),
+                      "details": details}}
     return JSONResponse(body, error.status, headers=error.headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
-        return _envelope(request, error)
+        return envelope_response(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        return _envelope(
+        return envelope_response(
             request,
             ApiError(
                 422, "validation_failed",
@@ -181,17 +207,18 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         if error.status_code == 404:
-            return _envelope(request, not_found())
+            return envelope_response(request, not_found())
         if error.status_code == 405:
-            return _envelope(
-                request, ApiError(405, "method_not_allowed", N_("This address does not accept that kind of request."))
-            )
-        return _envelope(request, ApiError(error.status_code, "http_error", N_("The request could not be handled.")))
+            return envelope_response(request, ApiError(
+                405, "method_not_allowed", N_("This address does not accept that kind of request."),
+                headers=error.headers,
+            ))
+        return envelope_response(request, ApiError(error.status_code, "http_error", N_("The request could not be handled.")))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _envelope(
+        return envelope_response(
             request,
             ApiError(500, "internal_error", N_("Something went wrong on our side. Please try again in a few minutes.")),
         )

@@ -11,13 +11,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from math import inf
 
 import httpx
 from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
-from .errors import invalid_token
+from .errors import identity_provider_unavailable, invalid_token
 
 log = logging.getLogger("server.security")
 
@@ -37,8 +38,24 @@ class Caller:
         return self.level >= 2
 
 
+@dataclass(frozen=True)
+class IntrospectionClient:
+    """The API's credentials at the provider's RFC 7662 endpoint."""
+
+    client_id: str
+    client_secret: str
+
+
+@dataclass
+class _Verified:
+    caller: Caller
+    expires_at: float
+    alive_checked_at: float = -inf  # when the provider last said the token was not revoked
+
+
 class TokenVerifier:
-    """Checks signature (JWKS), issuer, audience, expiry and token type of access tokens."""
+    """Checks signature (JWKS), issuer, audience, expiry and token type of access tokens, and, when
+    the provider offers introspection, that the token was not revoked (re-asked every few seconds)."""
 
     KEY_REFRESH_INTERVAL = 60.0  # an unknown `kid` refetches the JWKS at most this often
     CACHE_SIZE = 10_000  # verified tokens kept until they expire: a receptionist sends one per scan
@@ -46,14 +63,18 @@ class TokenVerifier:
     def __init__(
         self, *, issuer: str, audience: str, http: httpx.AsyncClient,
         clock: Callable[[], float] = time.time, leeway_seconds: int = 30,
+        introspection: IntrospectionClient | None = None, alive_cache_seconds: float = 5,
     ) -> None:
         self.issuer = issuer.rstrip("/")
         self.audience = audience
         self.http = http
         self.clock = clock
         self.leeway_seconds = leeway_seconds
+        self.introspection = introspection
+        self.alive_cache_seconds = alive_cache_seconds
         self._keys: KeySet | None = None
-        self._verified: dict[str, tuple[Caller, float]] = {}
+        self._introspection_endpoint: str | None = None
+        self._verified: dict[str, _Verified] = {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
 
@@ -66,20 +87,42 @@ class TokenVerifier:
                     raise RuntimeError("the provider's discovery document names another issuer")
                 jwks = (await self.http.get(discovery["jwks_uri"])).json()
                 self._keys = KeySet.import_key_set(jwks)
+                self._introspection_endpoint = discovery.get("introspection_endpoint")
                 self._fetched_at = self.clock()
             return self._keys
 
     async def verify(self, token: str) -> Caller:
-        cached = self._verified.get(token)
-        if cached is not None:
-            if cached[1] + self.leeway_seconds > self.clock():  # the same rule as the expiry check below
-                return cached[0]
-            del self._verified[token]
-        caller, expires_at = await self._verify(token)
-        if len(self._verified) >= self.CACHE_SIZE:
-            self._verified.pop(next(iter(self._verified)))  # oldest first
-        self._verified[token] = (caller, expires_at)
-        return caller
+        now = self.clock()
+        entry = self._verified.get(token)
+        if entry is None or entry.expires_at + self.leeway_seconds <= now:  # the expiry rule of _verify
+            self._verified.pop(token, None)
+            caller, expires_at = await self._verify(token)
+            if len(self._verified) >= self.CACHE_SIZE:
+                self._verified.pop(next(iter(self._verified)))  # oldest first
+            entry = self._verified[token] = _Verified(caller, expires_at)
+        if self.introspection and now - entry.alive_checked_at >= self.alive_cache_seconds:
+            if not await self._alive(token):
+                self._verified.pop(token, None)
+                raise invalid_token()
+            entry.alive_checked_at = now
+        return entry.caller
+
+    async def _alive(self, token: str) -> bool:
+        """RFC 7662: a signed-out session's tokens are dead here within `alive_cache_seconds`."""
+        assert self.introspection is not None
+        await self._load_keys()
+        if not self._introspection_endpoint:
+            return True
+        try:
+            answer = await self.http.post(
+                self._introspection_endpoint, data={"token": token, "token_type_hint": "access_token"},
+                auth=(self.introspection.client_id, self.introspection.client_secret),
+            )
+            answer.raise_for_status()
+            return answer.json().get("active") is True
+        except (httpx.HTTPError, ValueError):
+            log.exception("could not ask the identity provider whether a token is revoked")
+            raise identity_provider_unavailable() from None
 
     async def _verify(self, token: str) -> tuple[Caller, float]:
         try:
@@ -104,9 +147,9 @@ class TokenVerifier:
         except (JoseError, ValueError) as error:
             log.info("refused access token: %s", type(error).__name__)
             raise invalid_token() from None
-        except httpx.HTTPError:
+        except (httpx.HTTPError, KeyError):
             log.exception("could not reach the identity provider for its keys")
-            raise
+            raise identity_provider_unavailable() from None
         claims = decoded.claims
         caller = Caller(
             sub=claims["sub"],

@@ -38,6 +38,9 @@ class CheckInService:
     async def cancel(self, code: CheckInCode) -> None:
         await self.client.revoke_check_in_code(code.id)
 
+    async def cancel_all(self) -> None:
+        await self.client.revoke_all_check_in_codes()
+
     async def state(self, code: CheckInCode) -> CheckInCodeState:
         return await self.client.check_in_code_state(code.id)
 

@@ -186,6 +186,11 @@ class SessionService:
 
         No trip to the provider's logout page: it keeps no browser session, and a tab that leaves
         and comes back can be shown the page it left (seen in Flet 1.0.5)."""
+        if self.check_in and self.state.me and self.state.me.can_read_book:
+            try:  # a QR shown before signing out must not check anybody in after it
+                await self.check_in.cancel_all()
+            except (ApiError, Offline):
+                pass  # the codes expire within minutes by themselves
         await self.auth.sign_out()
         self.books.forget()
         self.state.signed_out()

@@ -198,6 +198,7 @@ def ReceptionView():
         else:
             controls.append(banner(t("Checked in. Queue number {number}.", number=admitted.queue_number), ui,
                                    tone="info", icon=ft.Icons.CHECK_CIRCLE, identifier="admitted"))
+        if admitted is not None and state.me is not None and state.me.records_visits:  # medical staff only
 
             async def record() -> None:
                 state.recording_for = (check_in.summary.personal_id, check_in.summary.full_name)

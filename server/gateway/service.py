@@ -20,7 +20,7 @@ from ..storage import BookStore, SubmissionStore
 from ..storage.db import ThreadLocalDatabase
 from .records import read_record
 from .signing import verify_envelope
-from .xml130 import MAX_ENVELOPE_BYTES, SubmissionRefused, parse_safely, read_envelope
+from .xml130 import MAX_ENVELOPE_BYTES, Envelope, SubmissionRefused, parse_safely, read_envelope
 
 log = logging.getLogger("server.gateway")
 
@@ -38,33 +38,37 @@ class Gateway:
                                        "is missing or not registered."))
         return facility_code
 
-    def submit(self, api_key: str | None, body: bytes) -> dict[str, Any]:
-        facility_code = self.authenticate(api_key)
-        if len(body) > MAX_ENVELOPE_BYTES:
-            parse_safely(body)  # raises the size refusal
+    def submit(self, facility_code: str, body: bytes) -> dict[str, Any]:
+        """An envelope from an authenticated facility. Only one whose signature holds is archived:
+        a refused one leaves its reason, not its bytes, so nobody can fill the disk with them."""
+        received_at = datetime.fromtimestamp(self.clock(), UTC)
+        try:
+            envelope = self._open(facility_code, body)
+        except SubmissionRefused as refusal:
+            self.submissions.record_refusal(facility_code, refusal_json(refusal))
+            log.info("refused envelope from %s: %s", facility_code, refusal.code)
+            raise
         submission_id = self.submissions.archive(facility_code, body)
-        return self.process(submission_id, facility_code, body)
+        return self._store_all(submission_id, facility_code, envelope, received_at)
 
     def submit_signed_by_station(self, facility_code: str, body: bytes) -> dict[str, Any]:
         """The record-visit form's path: the station's staff are already authenticated, the server
         signed for the station; from here on it is the hospitals' path exactly."""
-        submission_id = self.submissions.archive(facility_code, body)
-        return self.process(submission_id, facility_code, body)
+        return self.submit(facility_code, body)
 
-    def process(self, submission_id: str, facility_code: str, body: bytes) -> dict[str, Any]:
-        received_at = datetime.fromtimestamp(self.clock(), UTC)
-        try:
-            verified = verify_envelope(parse_safely(body), self.submissions.certificate(facility_code))
-            envelope = read_envelope(verified)
-            if envelope.facility_code != facility_code:
-                raise SubmissionRefused(403, "facility_mismatch",
-                                        N_("MACSKCB {sent} is not the facility of this API key ({own})."),
-                                        sent=envelope.facility_code, own=facility_code)
-        except SubmissionRefused as refusal:
-            self.submissions.finish(submission_id, "refused",
-                                    json.dumps({"code": refusal.code, "params": refusal.params}))
-            log.info("refused envelope %s from %s: %s", submission_id[:8], facility_code, refusal.code)
-            raise
+    def _open(self, facility_code: str, body: bytes) -> Envelope:
+        if len(body) > MAX_ENVELOPE_BYTES:
+            parse_safely(body)  # raises the size refusal
+        verified = verify_envelope(parse_safely(body), self.submissions.certificate(facility_code))
+        envelope = read_envelope(verified)
+        if envelope.facility_code != facility_code:
+            raise SubmissionRefused(403, "facility_mismatch",
+                                    N_("MACSKCB {sent} is not the facility of this API key ({own})."),
+                                    sent=envelope.facility_code, own=facility_code)
+        return envelope
+
+    def _store_all(self, submission_id: str, facility_code: str, envelope: Envelope,
+                   received_at: datetime) -> dict[str, Any]:
         facility_name = self.books.facility_name(facility_code)
         records = [self._store(hoso, facility_code, facility_name, received_at) for hoso in envelope.records]
         receipt = {
@@ -101,13 +105,20 @@ class Gateway:
         """Envelopes archived by a process that died before finishing them."""
         pending = self.submissions.pending()
         for submission in pending:
+            submission_id, facility_code = submission["id"], submission["facility_code"]
             try:
-                self.process(submission["id"], submission["facility_code"], submission["body"])
-            except SubmissionRefused:
-                pass  # marked refused, as it would have been
+                envelope = self._open(facility_code, submission["body"])
+            except SubmissionRefused as refusal:  # e.g. the facility's certificate changed meanwhile
+                self.submissions.finish(submission_id, "refused", refusal_json(refusal))
+                continue
+            self._store_all(submission_id, facility_code, envelope, datetime.fromtimestamp(self.clock(), UTC))
         if pending:
             log.warning("recovered %d unfinished envelope(s)", len(pending))
         return len(pending)
+
+
+def refusal_json(refusal: SubmissionRefused) -> str:
+    return json.dumps({"code": refusal.code, "params": refusal.params}, ensure_ascii=False)
 
 
 def render_receipt(receipt: dict[str, Any], translate: Callable[[str], str]) -> dict[str, Any]:

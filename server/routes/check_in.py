@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -32,7 +33,7 @@ from ..storage.check_ins import iso
 
 router = APIRouter(tags=["check-in"])
 
-MAX_IMAGE_BYTES = 3 * 1024 * 1024
+MAX_IMAGE_PIXELS = 4096 * 4096  # a phone camera's picture fits; a decompression bomb does not
 
 
 def now(request: Request) -> float:
@@ -90,6 +91,14 @@ async def read_check_in_code(code_id: str, request: Request, own_person_id: OwnP
     return JSONResponse(state)
 
 
+@router.delete("/me/check-in-codes", status_code=204)
+async def revoke_all_check_in_codes(request: Request, own_person_id: OwnPersonId, check_ins: CheckInsDep) -> Response:
+    """Every open code the caller asked for (their own and their dependents'): the app calls this
+    when signing out."""
+    check_ins.revoke_open_codes(own_person_id, now(request))
+    return Response(status_code=204)
+
+
 @router.delete("/me/check-in-codes/{code_id}", status_code=204)
 async def revoke_check_in_code(code_id: str, request: Request, own_person_id: OwnPersonId, check_ins: CheckInsDep) -> Response:
     if not check_ins.revoke_code(code_id, own_person_id, now(request)):
@@ -139,18 +148,23 @@ async def decode_qr(request: Request, staff: ClinicStaffDep) -> dict[str, str]:
     import zxingcpp
     from PIL import Image, UnidentifiedImageError
 
-    data = await request.body()
-    if len(data) > MAX_IMAGE_BYTES:
-        raise ApiError(413, "image_too_large", N_("The picture is too large. Send a smaller photo."))
+    data = await request.body()  # at most 3 MB: see request_limits
+    too_large = ApiError(413, "image_too_large", N_("The picture is too large. Send a smaller photo."))
 
     def decode() -> list[str]:  # tens of milliseconds of CPU: off the event loop
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))  # reads the header only
+        if image.width * image.height > MAX_IMAGE_PIXELS:  # before decoding: a tiny file can declare gigapixels
+            raise too_large
         image.load()
         return [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
 
     try:
         found = await run_in_threadpool(decode)
-    except (UnidentifiedImageError, OSError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise no_qr_code_found() from None
     if not found:
         raise no_qr_code_found()

@@ -39,11 +39,13 @@ async def submit_envelope(request: Request) -> JSONResponse:
     """Authenticated by the facility's API key (Bearer); the envelope's signature is checked against
     the facility's registered certificate. The receipt says, per MA_LK, accepted or why not."""
     scheme, _, api_key = request.headers.get("authorization", "").partition(" ")
-    body = await read_limited(request)
     gateway = request.app.state.gateway
     try:
+        # the key before the body: nobody unknown gets to send megabytes
+        facility_code = gateway.authenticate(api_key.strip() if scheme.lower() == "bearer" else None)
+        body = await read_limited(request)
         # parsing, signature and per-record checks are CPU work: keep the event loop free
-        receipt = await run_in_threadpool(gateway.submit, api_key.strip() if scheme.lower() == "bearer" else None, body)
+        receipt = await run_in_threadpool(gateway.submit, facility_code, body)
     except SubmissionRefused as refusal:
         raise ApiError(refusal.status, refusal.code, refusal.message, **refusal.params) from None
     translate = translations(negotiate(request.headers.get("accept-language"))).gettext

@@ -21,8 +21,8 @@ from api_client.models import (
 )
 from locales import negotiate, translations
 
-from ..deps import ClinicStaffDep
-from ..errors import ApiError, not_found
+from ..deps import MedicalStaffDep
+from ..errors import ApiError, patient_not_checked_in
 from ..gateway.service import render_receipt
 from ..gateway.signing import load_credentials, sign_envelope
 from ..gateway.xml130 import SubmissionRefused, build_envelope, tables_for
@@ -31,11 +31,14 @@ router = APIRouter(tags=["clinic"])
 
 
 @router.post("/clinic/visits", status_code=201, response_model=RecordVisitResult)
-async def record_visit(body: RecordVisitRequest, request: Request, staff: ClinicStaffDep) -> RecordVisitResult:
+async def record_visit(body: RecordVisitRequest, request: Request, staff: MedicalStaffDep) -> RecordVisitResult:
+    """Only for a patient checked in at the caller's facility today (an unknown ID gets the same answer)."""
     state = request.app.state
+    today = datetime.fromtimestamp(state.settings.clock(), VIETNAM_TZ).date().isoformat()
+    person_id = state.store.person_id_for(body.personal_id)
+    if person_id is None or not state.check_ins.checked_in(person_id, staff.facility_code, today):
+        raise patient_not_checked_in()
     person = state.store.administrative_for(body.personal_id)
-    if person is None:
-        raise not_found("book")
     keys = state.settings.facility_keys_dir / staff.facility_code
     if not (keys / "key.pem").exists():
         raise ApiError(409, "station_cannot_sign",
@@ -67,5 +70,4 @@ async def record_visit(body: RecordVisitRequest, request: Request, staff: Clinic
     if record["status"] != "accepted":
         raise ApiError(422, "visit_rejected", N_("The visit was not accepted. Correct the fields listed."),
                        details=record["errors"])
-    return RecordVisitResult(visit_id=record["visit_id"], person_id=state.store.person_id_for(body.personal_id),
-                             receipt=receipt)
+    return RecordVisitResult(visit_id=record["visit_id"], person_id=person_id, receipt=receipt)

@@ -81,6 +81,15 @@ class CheckInStore(Store):
                 [now, code_id, requested_by],
             ).rowcount)
 
+    def revoke_open_codes(self, requested_by: str, now: float) -> int:
+        """Signing out: no code shown before it can be used after it."""
+        with self._database.transaction() as db:
+            return db.execute(
+                "UPDATE check_in_codes SET revoked_at = ? WHERE requested_by = ? AND revoked_at IS NULL "
+                "AND used_at IS NULL AND expires_at > ?",
+                [now, requested_by, now],
+            ).rowcount
+
     def redeem(self, code: str, now: float, check_in: dict[str, Any]) -> Redemption:
         """Claim the code and record the check-in and the read, all in one transaction."""
         hashed = code_hash(code)
@@ -117,6 +126,13 @@ class CheckInStore(Store):
         ).fetchone()
         keys = ("id", "person_id", "facility_code", "checked_at", "status", "queue_number")
         return dict(zip(keys, row)) if row else None
+
+    def checked_in(self, person_id: str, facility_code: str, day: str) -> bool:
+        """Whether the person was checked in at that facility on that day (Vietnam's calendar)."""
+        return self.db.execute(
+            "SELECT 1 FROM check_ins WHERE person_id = ? AND facility_code = ? AND day = ? LIMIT 1",
+            [person_id, facility_code, day],
+        ).fetchone() is not None
 
     def admit(self, check_in_id: str, facility_code: str, now: float) -> int | None:
         """Put the patient in today's queue of that facility; returns the queue number."""

@@ -128,3 +128,9 @@ def m004_gateway(db: Database) -> None:
         pk="id",
     )
     db["submissions"].create_index(["status"])
+
+
+@migrations()
+def m005_check_ins_by_person(db: Database) -> None:
+    """Recording a visit asks whether that person was checked in there today."""
+    db["check_ins"].create_index(["person_id", "facility_code", "day"])

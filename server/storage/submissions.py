@@ -58,6 +58,17 @@ class SubmissionStore(Store):
             conn.execute("PRAGMA synchronous=NORMAL")
         return submission_id
 
+    def record_refusal(self, facility_code: str, reason: str) -> str:
+        """An envelope refused before archiving (bad signature, malformed): its reason, not its bytes."""
+        submission_id = uuid.uuid4().hex
+        with self._database.transaction() as db:
+            db.execute(
+                "INSERT INTO submissions (id, facility_code, received_at, body, status, receipt, processed_at) "
+                "VALUES (?, ?, ?, NULL, 'refused', ?, ?)",
+                [submission_id, facility_code, now_utc(), reason, now_utc()],
+            )
+        return submission_id
+
     def finish(self, submission_id: str, status: str, receipt: str) -> None:
         with self._database.transaction() as db:
             db.execute(

@@ -15,6 +15,7 @@ from app.views import check_in_qr
 from ..conftest import bearer
 
 RECEPTIONIST = "001192006789"
+DOCTOR = "001085007890"  # district hospital 01902
 
 
 @pytest.fixture(autouse=True)
@@ -137,8 +138,16 @@ async def test_the_citizen_sees_who_looked(open_app, http, login):
     assert "Xem tóm tắt bệnh án qua mã QR của bạn" in app.texts()
 
 
-async def test_a_station_records_a_visit_through_the_form(open_app, http, login):
-    app = await open_app(RECEPTIONIST)
+async def check_in_by(http, login, staff: str, citizen: str) -> None:
+    """The citizen shows a QR; the staff member scans it."""
+    code = (await http.post("/api/v1/me/check-in-codes", headers=bearer(await login(citizen)))).json()["code"]
+    response = await http.post("/api/v1/clinic/check-ins", json={"code": code}, headers=bearer(await login(staff)))
+    assert response.status_code == 201, response.text
+
+
+async def test_a_doctor_records_a_visit_of_a_checked_in_patient_through_the_form(open_app, http, login):
+    await check_in_by(http, login, DOCTOR, "001055001234")
+    app = await open_app(DOCTOR)
     app.state.recording_for = ("001055001234", "Nguyễn Văn Hùng")
     await app.navigate("/record-visit")
     fields = {f.label: f for f in app.controls(ft.TextField)}

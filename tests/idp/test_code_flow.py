@@ -204,7 +204,7 @@ async def test_logout_revokes_refresh_tokens_and_returns_to_the_app(login, http)
 
 async def test_unknown_idp_path_is_json_404(http):
     response = await http.get("/idp/nothing-here")
-    assert response.status_code == 404 and response.json()["error"] == "not_found"
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
 
 
 async def test_any_oidc_client_can_sign_in_with_its_own_pkce(stack):
