@@ -34,6 +34,7 @@ class StackConfig:
     idp_issuer: str | None = None  # an external provider; None hosts the mock at /idp
     check_in_code_minutes: float = 5
     introspection: IntrospectionClient | None = None  # the API's credential at an external provider
+    api_docs: bool = False
     clock: Callable[[], float] = field(default=time.time)
 
     @property
@@ -83,7 +84,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
     api_app = create_api_app(
         ApiSettings(db_path=config.data_dir / "book.db", idp_issuer=config.issuer, idp_http=idp_http,
                     clock=config.clock, check_in_code_ttl_seconds=round(config.check_in_code_minutes * 60),
-                    introspection=introspection)
+                    introspection=introspection, docs=config.api_docs)
     )
     if config.demo and api_app.state.store.count_people() == 0:
         seed_pilot(api_app.state.store)
@@ -132,6 +133,9 @@ def serve(argv: list[str] | None = None) -> int:
     parser.add_argument("--public-url", help="URL users reach the service at (default http://HOST:PORT)")
     parser.add_argument("--no-demo", action="store_true", help="do not seed the demo population")
     parser.add_argument("--check-in-code-minutes", type=float, default=5, help="lifetime of a check-in QR code")
+    parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS",
+                        help="a reverse proxy whose X-Forwarded-For is believed (repeatable; none by default)")
+    parser.add_argument("--api-docs", action="store_true", help="serve Swagger UI at /api/docs (development only)")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -141,13 +145,15 @@ def serve(argv: list[str] | None = None) -> int:
 
     public_url = args.public_url or f"http://{args.host}:{args.port}"
     stack = create_stack(StackConfig(public_url=public_url, data_dir=args.data_dir.resolve(), demo=not args.no_demo,
-                                     check_in_code_minutes=args.check_in_code_minutes))
+                                     check_in_code_minutes=args.check_in_code_minutes, api_docs=args.api_docs))
     gc.collect()
     gc.freeze()  # the long-lived start-up objects leave the collector's way: shorter pauses under load
     print(f"\nSổ sức khỏe điện tử is running at {public_url}/\n")
     if not args.no_demo:
         print(DEMO_ACCOUNTS_TEXT + "\n", flush=True)
-    uvicorn.run(stack, host=args.host, port=args.port, log_level="warning", access_log=False)
+    # Client addresses drive the login throttle: a forwarded one is believed only from a named proxy.
+    uvicorn.run(stack, host=args.host, port=args.port, log_level="warning", access_log=False,
+                proxy_headers=bool(args.trusted_proxy), forwarded_allow_ips=",".join(args.trusted_proxy) or None)
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request, grants
@@ -91,7 +91,11 @@ _LOOPBACK_REDIRECT = re.compile(
 def is_loopback_redirect(uri: str) -> bool:
     """http://127.0.0.1:<port>/path or http://[::1]:<port>/path (not "localhost", RFC 8252 §8.3)."""
     match = _LOOPBACK_REDIRECT.fullmatch(uri)
-    return bool(match) and int(match["port"]) <= 65535 and reads_the_same_everywhere(uri)
+    if not match or int(match["port"]) > 65535:
+        return False
+    dot_segments = {".", ".."}  # a browser removes them, so the URI it follows is not this one
+    segments = urlsplit(uri).path.split("/")
+    return not any(unquote(segment) in dot_segments for segment in segments) and reads_the_same_everywhere(uri)
 
 
 def reads_the_same_everywhere(uri: str) -> bool:
