@@ -38,11 +38,11 @@ class RequestLimits:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in METHODS_WITH_BODY:
+        request = Request(scope) if scope["type"] == "http" else None
+        if request is None or scope["method"] not in METHODS_WITH_BODY or not has_body(request):
             await self.app(scope, receive, send)
             return
         limit, needs_token = OWN_LIMITS.get(get_route_path(scope), (JSON_BODY_LIMIT, True))
-        request = Request(scope)
         try:
             if needs_token:
                 await authenticate(request)
@@ -52,6 +52,11 @@ class RequestLimits:
             await envelope_response(request, error)(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+def has_body(request: Request) -> bool:
+    length = request.headers.get("content-length")
+    return "transfer-encoding" in request.headers or (length is not None and length != "0")
 
 
 async def authenticate(request: Request) -> None:

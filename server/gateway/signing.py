@@ -20,6 +20,8 @@ from signxml.verifier import SignatureConfiguration
 
 from api_client.identifiers import N_
 
+from ..storage.private import write_private
+
 from .xml130 import SubmissionRefused
 
 _EXPECTED = SignatureConfiguration(
@@ -82,13 +84,11 @@ def new_credentials(facility_code: str, facility_name: str) -> FacilityCredentia
 
 
 def save_credentials(folder: Path, credentials: FacilityCredentials) -> None:
-    """demo/facilities/<code>/{api_key,key.pem,cert.pem}: what the facility's software would hold."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in (("api_key", credentials.api_key.encode()), ("key.pem", credentials.key_pem),
-                          ("cert.pem", credentials.cert_pem)):
-        path = folder / name
-        path.write_bytes(content)
-        path.chmod(0o600 if name != "cert.pem" else 0o644)
+    """demo/facilities/<code>/{api_key,key.pem,cert.pem}: what the facility's software would hold.
+    The API key goes last: its presence says the folder is complete."""
+    for name, content in (("key.pem", credentials.key_pem), ("cert.pem", credentials.cert_pem),
+                          ("api_key", credentials.api_key.encode())):
+        write_private(folder / name, content)
 
 
 def load_credentials(folder: Path) -> FacilityCredentials:
