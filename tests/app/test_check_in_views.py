@@ -168,3 +168,26 @@ async def test_a_doctor_records_a_visit_of_a_checked_in_patient_through_the_form
     book = (await http.get("/api/v1/me/book", headers=bearer(await login("001055001234")))).json()
     newest = book["visits"][0]
     assert newest["diagnoses"][0]["icd10"] == "J02.9" and newest["prescriptions"][0]["name"] == "Paracetamol"
+
+
+async def test_signing_out_kills_the_qr_shown_before(open_app, http, login):
+    app = await open_app("001055001234")
+    await app.navigate("/qr")
+    code = shown_code(app)
+    await app.session_service.sign_out()
+    await app.settle()
+    response = await redeem(http, login, code)
+    assert response.status_code == 404, "a code shown before signing out checks nobody in after it"
+
+
+async def test_signing_out_at_a_shared_desk_leaves_no_patient_behind(open_app, http, login):
+    await check_in_by(http, login, DOCTOR, "001055001234")
+    app = await open_app(DOCTOR)
+    app.state.recording_for = ("001055001234", "Nguyễn Văn Hùng")
+    await app.navigate("/record-visit")
+    assert "Nguyễn Văn Hùng" in app.text_content()
+    await app.session_service.sign_out()
+    await app.settle()
+    assert app.state.recording_for is None and app.state.me is None
+    await app.navigate("/record-visit")
+    assert "Nguyễn Văn Hùng" not in app.text_content() and "001055001234" not in app.text_content()
