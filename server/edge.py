@@ -7,8 +7,12 @@ errors included, therefore comes from the API or the provider, in their own erro
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
+from functools import lru_cache
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -26,20 +30,23 @@ COMMON_HEADERS = {
 # JSON and the provider's pages run no script at all.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 IDP_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-# Flet's web client: its own scripts and WebAssembly (CanvasKit, served locally with no_cdn), its
-# websocket back to this origin, pictures from bytes (the QR) as data:/blob: URLs.
+# Flet's web client (tried in Chromium with both renderers): its own scripts, the inline ones of its
+# index.html by hash (`{scripts}`), WebAssembly, skwasm's workers from blob: URLs, fetches and the
+# websocket to this origin only (which also blocks the Rive script it asks jsDelivr for), pictures
+# through blob: URLs. Its engine adds <style> elements at run time, so inline styles stay allowed.
 WEB_CSP = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{scripts}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; manifest-src 'self'; "
     "media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+_INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
 
 
 class Edge:
     """Routes `/idp` and `/api` by prefix (as `Mount` would, without its regex) and everything else to
     the web app; adds the security headers on the way out."""
 
-    def __init__(self, *, api: ASGIApp, idp: ASGIApp | None, web: ASGIApp | None, web_csp: str = WEB_CSP) -> None:
+    def __init__(self, *, api: ASGIApp, idp: ASGIApp | None, web: ASGIApp | None) -> None:
         # Health data and tokens never rest in a cache; discovery and keys say otherwise themselves.
         self.parts: list[tuple[str, ASGIApp, dict[str, str]]] = [
             ("/api", api, {"content-security-policy": API_CSP, "cache-control": "no-store"}),
@@ -47,7 +54,7 @@ class Edge:
         if idp is not None:
             self.parts.append(("/idp", idp, {"content-security-policy": IDP_CSP, "cache-control": "no-store"}))
         self.web = web
-        self.web_headers = {"content-security-policy": web_csp}
+        self.web_headers = {"content-security-policy": WEB_CSP.format(scripts="")}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":  # Flet's app manager starts and stops with the web app
@@ -62,7 +69,8 @@ class Edge:
                 await app(child, receive, with_headers(send, headers, scope))
                 return
         if self.web is not None:
-            await self.web(scope, receive, with_headers(send, self.web_headers, scope))
+            await self.web(unconditional_if_page(scope), receive,
+                           with_headers(hashing_inline_scripts(send), self.web_headers, scope))
         elif scope["type"] == "http":
             await not_found(send)
 
@@ -83,6 +91,58 @@ def with_headers(send: Send, headers: dict[str, str], scope: Scope) -> Send:
         await send(message)
 
     return send_with_headers
+
+
+@lru_cache(maxsize=16)
+def web_policy(page: bytes) -> str:
+    """The policy for one page, allowing exactly its inline scripts. Flet writes its configuration
+    (mount path, renderer, no_cdn) into index.html when first served, so the hashes come from the
+    bytes served, not from the packaged file."""
+    hashes = "".join(
+        f" 'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
+        for script in _INLINE_SCRIPT.findall(page)
+    )
+    return WEB_CSP.format(scripts=hashes)
+
+
+def unconditional_if_page(scope: Scope) -> Scope:
+    """A page load is always answered whole: a 304 would make the browser keep its cached page under
+    this answer's headers, whose policy was computed without a body to hash. Assets stay cacheable."""
+    if scope["type"] != "http":
+        return scope
+    headers = scope.get("headers", [])
+    accepts_html = any(name == b"accept" and b"text/html" in value for name, value in headers)
+    if not accepts_html:
+        return scope
+    conditional = {b"if-none-match", b"if-modified-since"}
+    return dict(scope, headers=[(name, value) for name, value in headers if name not in conditional])
+
+
+def hashing_inline_scripts(send: Send) -> Send:
+    """Holds an HTML answer until its body is complete, then sends it with its own policy."""
+    start: MutableMapping[str, Any] | None = None
+    chunks: list[bytes] = []
+
+    async def send_html(message: MutableMapping[str, Any]) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+            if content_type.startswith(b"text/html"):
+                start = message
+                return
+        elif start is not None and message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            headers = [(name, value) for name, value in start.get("headers", [])
+                       if name.lower() != b"content-security-policy"]
+            headers.append((b"content-security-policy", web_policy(body).encode()))
+            await send(dict(start, headers=headers))
+            message = {"type": "http.response.body", "body": body}
+        await send(message)
+
+    return send_html
 
 
 async def not_found(send: Send) -> None:

@@ -53,7 +53,25 @@ def phone(chromium):
     context.close()
 
 
+POLICY_VIOLATIONS: list[str] = []
+
+
+def watch_policy(message) -> None:
+    # Flet's engine asks jsDelivr for a Rive script it never uses; the policy is meant to stop it.
+    if "Content Security Policy" in message.text and "cdn.jsdelivr.net/npm/@rive-app/" not in message.text:
+        POLICY_VIOLATIONS.append(message.text)
+
+
+@pytest.fixture(autouse=True)
+def no_policy_violations():
+    """Every journey runs under the real Content-Security-Policy; anything it blocks fails the test."""
+    POLICY_VIOLATIONS.clear()
+    yield
+    assert not POLICY_VIOLATIONS, POLICY_VIOLATIONS
+
+
 def open_app(page: Page, url: str) -> None:
+    page.on("console", watch_policy)
     page.goto(url)
     enable_semantics(page)
 

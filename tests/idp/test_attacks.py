@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from ..support import BASE_URL, ISSUER, LOOPBACK_REDIRECT, code_from, submit_login
+from ..support import BASE_URL, ISSUER, code_from, submit_login
 from .test_code_flow import authorize_url, exchange
 
 CITIZEN = "001055001234"
