@@ -12,7 +12,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import Scope
 
 from api_client.identifiers import N_
 from locales import negotiate, translations
@@ -188,6 +191,16 @@ def envelope_response(request: Request, error: ApiError) -> JSONResponse:
     return JSONResponse(body, error.status, headers=error.headers)
 
 
+def methods_at(scope: Scope) -> set[str]:
+    """Every method of every route at this path: Starlette's 405 names only the first route's, and
+    FastAPI makes one route per method."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(scope["app"].router.routes):
+        if route.matches(scope)[0] is not Match.NONE:
+            methods |= route.methods or set()
+    return methods
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
@@ -211,7 +224,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if error.status_code == 405:
             return envelope_response(request, ApiError(
                 405, "method_not_allowed", N_("This address does not accept that kind of request."),
-                headers=error.headers,
+                headers={"Allow": ", ".join(sorted(methods_at(request.scope)))},
             ))
         return envelope_response(request, ApiError(error.status_code, "http_error", N_("The request could not be handled.")))
 

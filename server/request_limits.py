@@ -17,7 +17,7 @@ from starlette.routing import get_route_path
 from api_client.identifiers import N_
 
 from .edge import ASGIApp, Receive, Scope, Send
-from .errors import ApiError, envelope_response, not_authenticated
+from .errors import ApiError, envelope_response, methods_at, not_authenticated
 
 JSON_BODY_LIMIT = 64 * 1024
 # Paths with a body of their own kind: (limit, whether a bearer token authenticates it).
@@ -39,7 +39,8 @@ class RequestLimits:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope) if scope["type"] == "http" else None
-        if request is None or scope["method"] not in METHODS_WITH_BODY or not has_body(request):
+        if (request is None or scope["method"] not in METHODS_WITH_BODY or not has_body(request)
+                or scope["method"] not in methods_at(scope)):  # no such operation: the router answers 404 or 405 unread
             await self.app(scope, receive, send)
             return
         limit, needs_token = OWN_LIMITS.get(get_route_path(scope), (JSON_BODY_LIMIT, True))
