@@ -39,8 +39,7 @@ class RequestLimits:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope) if scope["type"] == "http" else None
-        if (request is None or scope["method"] not in METHODS_WITH_BODY or not has_body(request)
-                or scope["method"] not in methods_at(scope)):  # no such operation: the router answers 404 or 405 unread
+        if request is None or scope["method"] not in METHODS_WITH_BODY or not has_body(request):
             await self.app(scope, receive, send)
             return
         limit, needs_token = OWN_LIMITS.get(get_route_path(scope), (JSON_BODY_LIMIT, True))
@@ -50,7 +49,10 @@ class RequestLimits:
             if limit is not None:
                 receive = await buffered(receive, request, limit)
         except ApiError as error:
-            await envelope_response(request, error)(scope, receive, send)
+            if error.status == 401 and scope["method"] not in methods_at(scope):
+                await self.app(scope, receive, send)  # no such operation: the router's 404 or 405, body unread
+            else:
+                await envelope_response(request, error)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
