@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test catalogs update-catalogs chromium bench clean
+.PHONY: run test catalogs update-catalogs test-tools bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,15 +24,17 @@ update-catalogs: $(INSTALLED)
 	$(BIN)/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching --no-wrap
 	$(BIN)/pybabel update -D idp -i locales/idp.pot -d locales --no-fuzzy-matching --no-wrap
 
-# The browser tests use Debian's Chromium (Playwright's own download cannot run offline).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+# What the tests drive from outside: Debian's Chromium (Playwright's own download cannot run offline),
+# and two signers we did not write, the xmlsec1 tool and the JDK's XML-DSig.
+test-tools:
+	@command -v chromium >/dev/null 2>&1 && command -v xmlsec1 >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+		chromium xmlsec1 default-jdk-headless; }
 
 run: catalogs
 	$(BIN)/python main.py
 
-test: catalogs chromium
+test: catalogs test-tools
 	$(BIN)/python -m pytest -q
 
 bench: catalogs

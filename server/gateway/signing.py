@@ -1,5 +1,13 @@
-"""The facility signature in CHUKYDONVI: enveloped XML-DSig, RSA-SHA256, checked with signxml
-against the certificate registered for the facility (not against whatever the document carries)."""
+"""The facility signature in CHUKYDONVI: enveloped XML-DSig over the whole envelope, RSA-SHA256,
+checked with libxmlsec1 (the `xmlsec` binding) against the certificate registered for the facility,
+never against whatever the document carries.
+
+libxmlsec1 canonicalises as .NET's SignedXml, Java's JSR 105 and the xmlsec1 tool do, prefixed or
+not (signxml did not for an unprefixed signature below a default namespace, signxml issue #275).
+What we accept is narrow: one signature, in CHUKYDONVI, one reference to the whole document
+(`URI=""`), only the enveloped and C14N transforms. A reference to the whole document leaves no
+room for signature wrapping: the records are read from exactly the tree that was verified.
+"""
 
 from __future__ import annotations
 
@@ -8,50 +16,81 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import xmlsec
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
-from signxml import XMLSigner, XMLVerifier, methods
-from signxml.algorithms import DigestAlgorithm, SignatureMethod
-from signxml.exceptions import SignXMLException
-from signxml.verifier import SignatureConfiguration
 
 from api_client.identifiers import N_
 
 from ..storage.private import write_private
+from .xml130 import DSIG_NS, SubmissionRefused
 
-from .xml130 import SubmissionRefused
-
-_EXPECTED = SignatureConfiguration(
-    location="./CHUKYDONVI/",
-    signature_methods=frozenset({SignatureMethod.RSA_SHA256}),
-    digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
-)
+RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
+ALLOWED_TRANSFORMS = {
+    "http://www.w3.org/2000/09/xmldsig#enveloped-signature",
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
+    "http://www.w3.org/2001/10/xml-exc-c14n#",
+    "http://www.w3.org/2006/12/xml-c14n11",
+}
+_NS = {"ds": DSIG_NS}
 
 
 def sign_envelope(envelope: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
+    """Signs as hospital software does: the signature inside CHUKYDONVI (an exporter's empty one, or
+    one made here), inclusive C14N 1.0, the enveloped transform, the certificate in X509Data."""
     root = etree.fromstring(envelope)
-    signed = XMLSigner(method=methods.enveloped, signature_algorithm="rsa-sha256", digest_algorithm="sha256").sign(
-        root, key=key_pem, cert=cert_pem.decode()
-    )
-    return etree.tostring(signed, xml_declaration=True, encoding="utf-8")
+    holder = root.find("CHUKYDONVI")
+    if holder is None:
+        holder = etree.SubElement(root, "CHUKYDONVI")
+    for old in holder.findall("ds:Signature", _NS):
+        holder.remove(old)
+    signature = xmlsec.template.create(root, xmlsec.Transform.C14N, xmlsec.Transform.RSA_SHA256, ns="ds")
+    holder.append(signature)
+    reference = xmlsec.template.add_reference(signature, xmlsec.Transform.SHA256, uri="")
+    xmlsec.template.add_transform(reference, xmlsec.Transform.ENVELOPED)
+    xmlsec.template.x509_data_add_certificate(
+        xmlsec.template.add_x509_data(xmlsec.template.ensure_key_info(signature)))
+    context = xmlsec.SignatureContext()
+    context.key = xmlsec.Key.from_memory(key_pem, xmlsec.KeyFormat.PEM)
+    context.key.load_cert_from_memory(cert_pem, xmlsec.KeyFormat.CERT_PEM)
+    context.sign(signature)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def refused(message: str, **params: str) -> SubmissionRefused:
+    return SubmissionRefused(422, "signature_invalid", message, **params)
 
 
 def verify_envelope(root: etree._Element, cert_pem: str) -> etree._Element:
-    """The signed document as verified: read records from this, never from the input, so that
-    nothing outside the signature (a wrapped copy, say) can be slipped in."""
+    """The envelope as verified: records are read from this tree, which the signature covers whole."""
+    signatures = root.findall(".//ds:Signature", _NS)
+    if root.tag != "GIAMDINHHS" or len(signatures) != 1 or signatures[0].getparent() is not root.find("CHUKYDONVI"):
+        raise refused(N_("Put exactly one signature, inside CHUKYDONVI of the GIAMDINHHS envelope."))
+    signature = signatures[0]
+    method = signature.find("ds:SignedInfo/ds:SignatureMethod", _NS)
+    references = signature.findall("ds:SignedInfo/ds:Reference", _NS)
+    if method is None or method.get("Algorithm") != RSA_SHA256:
+        raise refused(N_("Sign with RSA-SHA256 (rsa-sha256); other signature methods are not accepted."))
+    if len(references) != 1 or references[0].get("URI") != "":
+        raise refused(N_("The signature must cover the whole GIAMDINHHS envelope (one Reference with URI=\"\")."))
+    digest = references[0].find("ds:DigestMethod", _NS)
+    transforms = {t.get("Algorithm") for t in references[0].findall("ds:Transforms/ds:Transform", _NS)}
+    if digest is None or digest.get("Algorithm") != SHA256 or not transforms <= ALLOWED_TRANSFORMS:
+        raise refused(N_("Use the SHA-256 digest and only the enveloped and canonicalisation transforms."))
     try:
-        result = XMLVerifier().verify(root, x509_cert=cert_pem, expect_config=_EXPECTED)
-    except (SignXMLException, etree.LxmlError, ValueError) as error:  # whatever fails, it did not verify
-        raise SubmissionRefused(422, "signature_invalid",
-                          N_("The facility signature in CHUKYDONVI does not verify ({detail}). Sign the envelope "
-                             "again with the certificate registered for your facility."),
-                          detail=type(error).__name__) from None
-    if result.signed_xml is None or result.signed_xml.tag != "GIAMDINHHS":
-        raise SubmissionRefused(422, "signature_invalid", N_("The signature must cover the whole GIAMDINHHS envelope."))
-    return result.signed_xml
+        context = xmlsec.SignatureContext()
+        context.key = xmlsec.Key.from_memory(cert_pem.encode(), xmlsec.KeyFormat.CERT_PEM)
+        context.verify(signature)
+    except (xmlsec.Error, ValueError, TypeError) as error:  # whatever fails, it did not verify
+        raise refused(N_("The facility signature in CHUKYDONVI does not verify ({detail}). Sign the envelope "
+                         "again with the certificate registered for your facility."),
+                      detail=type(error).__name__) from None
+    return root
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ element, because hospital software writes the tables with and without the `CHITI
 and disagrees on the roots of XML13 and XML14.
 
 Writing (for the command-line tool, the benchmark and the record-visit form) produces the
-wrapped form, with an empty `<ds:Signature Id="placeholder">` in CHUKYDONVI for the signer.
+wrapped form, with an empty `<CHUKYDONVI/>` for the signer, as hospital exporters leave it.
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def tables_for(person: Administrative, visit: Visit, ma_lk: str) -> dict[str, by
 
 
 def build_envelope(facility_code: str, records: list[dict[str, bytes]], created_on: date) -> bytes:
-    """Unsigned: CHUKYDONVI holds the placeholder the signer replaces."""
+    """Unsigned, with the empty CHUKYDONVI the signer fills."""
     hosos = "".join(
         "<HOSO>" + "".join(
             f"<FILEHOSO><LOAIHOSO>{kind}</LOAIHOSO><NOIDUNGFILE>{base64.b64encode(content).decode()}</NOIDUNGFILE>"
@@ -256,6 +256,6 @@ def build_envelope(facility_code: str, records: list[dict[str, bytes]], created_
         f"<THONGTINDONVI><MACSKCB>{escape(facility_code)}</MACSKCB></THONGTINDONVI>"
         f"<THONGTINHOSO><NGAYLAP>{day8(created_on)}</NGAYLAP><SOLUONGHOSO>{len(records)}</SOLUONGHOSO>"
         f"<DANHSACHHOSO>{hosos}</DANHSACHHOSO></THONGTINHOSO>"
-        f'<CHUKYDONVI><ds:Signature xmlns:ds="{DSIG_NS}" Id="placeholder"/></CHUKYDONVI>'
+        "<CHUKYDONVI/>"
         "</GIAMDINHHS>"
     ).encode()
