@@ -15,7 +15,7 @@ from lxml import etree
 from server.gateway.signing import sign_envelope
 from server.gateway.xml130 import DSIG_NS
 
-from .test_gateway import credentials, envelope, hung_visit, send, stranger, visits_in  # noqa: F401 (a fixture)
+from .test_gateway import envelope, hung_visit, send, stranger, visits_in
 
 SIGNERS = Path(__file__).parent / "signers"
 

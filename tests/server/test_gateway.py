@@ -17,18 +17,13 @@ from server.demo import nguyen_van_hung, synthetic_book
 from server.gateway import service
 from server.gateway.__main__ import main as gateway_cli
 from server.gateway.records import read_record
-from server.gateway.signing import load_credentials, sign_envelope
+from server.gateway.signing import sign_envelope
 from server.gateway.xml130 import Hoso, build_envelope, parse_safely, read_envelope, records_of, tables_for
 
 from ..conftest import bearer
 from ..support import BASE_URL
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def credentials(data_dir):
-    return {code: load_credentials(data_dir / "demo" / "facilities" / code) for code in ("01901", "01902")}
 
 
 def hung_visit(facility_code: str = "01902", **changes):
