@@ -55,16 +55,24 @@ MODEL_TABLES = {  # where a model's refusal points the sender
 }
 
 
+EARLIEST = date(1900, 1, 1)  # before it, a date is a typing error (and year 1 broke storage)
+LATEST_APPOINTMENT = date(2099, 12, 31)
+
+
+class OutOfRange(ValueError):
+    """A well-written date that cannot be true."""
+
+
 def _moment(value: str) -> datetime:
     """yyyyMMddHHmm, Vietnam time."""
-    if len(value) != 12:
+    if len(value) != 12 or not value.isdigit():
         raise ValueError(value)
     return datetime.strptime(value, "%Y%m%d%H%M").replace(tzinfo=VIETNAM_TZ)
 
 
 def _day(value: str) -> date:
     """yyyyMMdd."""
-    if len(value) != 8:
+    if len(value) != 8 or not value.isdigit():
         raise ValueError(value)
     return datetime.strptime(value, "%Y%m%d").date()
 
@@ -81,9 +89,13 @@ class Problems:
     """Field problems of one record: msgids with their parameters, named `XMLn.FIELD`."""
 
     items: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # read after normalising; the receipt says how
 
     def add(self, where: str, message: str, **params: Any) -> None:
         self.items.append({"field": where, "message": message, "params": params})
+
+    def warn(self, where: str, message: str, **params: Any) -> None:
+        self.warnings.append({"message": message, "params": {"field": where, **params}})
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -92,8 +104,9 @@ class Problems:
 class Row:
     """One row of one table, read with the rules of QĐ 130/4750."""
 
-    def __init__(self, table: str, values: dict[str, str], problems: Problems) -> None:
-        self.table, self.values, self.problems = table, values, problems
+    def __init__(self, table: str, values: dict[str, str], problems: Problems, latest: date = LATEST_APPOINTMENT) -> None:
+        """`latest`: the last day an event of the record can have happened (tomorrow, for clock drift)."""
+        self.table, self.values, self.problems, self.latest = table, values, problems, latest
 
     def _where(self, name: str) -> str:
         return f"{self.table}.{name}"
@@ -109,15 +122,33 @@ class Row:
             return None
         return value
 
-    def moment(self, name: str, *, required: bool = False) -> datetime | None:
-        return self._parsed(name, _moment, required=required,
+    def moment(self, name: str, *, required: bool = False, future: bool = False) -> datetime | None:
+        """A time of something that happened, or (`future`) of an appointment; an appointment written as
+        a day alone (yyyyMMdd, as some software does) is read as that day's start, with a warning."""
+        value = self.values.get(name, "").strip()
+        if future and len(value) == 8 and value.isdigit():
+            self.values = {**self.values, name: value + "0000"}
+            self.problems.warn(self._where(name), N_("{field}: the day {value} was read without a time."),
+                               value=value)
+        return self._parsed(name, lambda value: self._in_range(_moment(value), future), required=required,
                             problem=N_("Write the time as yyyyMMddHHmm (12 digits), for example 202611220830."))
 
-    def day(self, name: str, *, required: bool = False) -> date | None:
-        return self._parsed(name, _day, required=required,
+    def day(self, name: str, *, required: bool = False, future: bool = False) -> date | None:
+        return self._parsed(name, lambda value: self._in_range(_day(value), future), required=required,
                             problem=N_("Write the date as yyyyMMdd (8 digits), for example 20261122."))
 
+    def _in_range(self, value: Any, future: bool) -> Any:
+        day = value.date() if isinstance(value, datetime) else value
+        if not EARLIEST <= day <= (LATEST_APPOINTMENT if future else self.latest):
+            raise OutOfRange(value)
+        return value
+
     def number(self, name: str, *, required: bool = False) -> float | None:
+        value = self.values.get(name, "").strip()
+        if "," in value and "." not in value and value.count(",") == 1:  # a decimal comma, as Excel writes it
+            self.values = {**self.values, name: value.replace(",", ".")}
+            self.problems.warn(self._where(name), N_("{field}: the decimal comma in {value} was read as a dot."),
+                               value=value)
         return self._parsed(name, _non_negative, required=required,
                             problem=N_("Write a number that is not negative, with a dot for decimals."))
 
@@ -141,6 +172,9 @@ class Row:
             return parse(value)
         except PydanticCustomError as error:
             self.problems.add(self._where(name), error.message_template)
+        except OutOfRange:
+            self.problems.add(self._where(name), N_("This date cannot be right: it is before 1900 or in the future "
+                                                    "(after tomorrow; an appointment, after 2099)."))
         except ValueError:
             self.problems.add(self._where(name), problem)
         return None
@@ -176,15 +210,16 @@ def birth_of(row: Row) -> tuple[date | None, str]:
         if len(value) not in (8, 12) or not value.isdigit():
             raise ValueError
         year, month, day = int(value[:4]), int(value[4:6]), int(value[6:8])
-        if month == 0:
-            return date(year, 1, 1), "year"
-        if day == 0:
-            return date(year, month, 1), "month"
-        return date(year, month, day), "day"
+        birth, precision = (date(year, 1, 1), "year") if month == 0 else (
+            (date(year, month, 1), "month") if day == 0 else (date(year, month, day), "day"))
     except ValueError:
         row.problems.add(row._where("NGAY_SINH"),
                          N_("Write the birth date as yyyyMMddHHmm; use 00 for an unknown day or month."))
         return None, "day"
+    if not EARLIEST <= birth <= row.latest:
+        row.problems.add(row._where("NGAY_SINH"), N_("The birth date cannot be before 1900 or in the future."))
+        return None, "day"
+    return birth, precision
 
 
 def diagnoses_of(row: Row) -> list[Diagnosis]:
@@ -206,14 +241,15 @@ def read_record(
     """The record's person and visit, or the problems that keep it out; never half of it."""
     outcome = RecordOutcome(hoso.ma_lk)
     try:
-        return _read_into(outcome, hoso, sender=sender, facility_name=facility_name, now=now,
-                          received_at=received_at, person_with=person_with)
+        _read_into(outcome, hoso, sender=sender, facility_name=facility_name, now=now,
+                   received_at=received_at, person_with=person_with)
     except ValidationError as error:  # a model rule that the field checks do not cover
         table = MODEL_TABLES.get(error.title, "XML1")
         for detail in error.errors():
             outcome.problems.add(f"{table}." + ".".join(str(part) for part in detail["loc"]).upper(), detail["msg"])
         outcome.person = outcome.visit = None
-        return outcome
+    outcome.notes.extend(outcome.problems.warnings)
+    return outcome
 
 
 def _read_into(
@@ -221,6 +257,7 @@ def _read_into(
     received_at: datetime, person_with: Callable[[str], Administrative | None],
 ) -> RecordOutcome:
     problems = outcome.problems
+    latest = (now + timedelta(days=1)).date()
     for table in hoso.ignored:
         outcome.notes.append({"message": TABLE_NOTES.get(table, DEFAULT_TABLE_NOTE), "params": {"table": table}})
     for table in hoso.unreadable:
@@ -229,7 +266,7 @@ def _read_into(
     if not rows:
         problems.add("XML1", N_("Every HOSO needs its XML1 (visit summary) table."))
         return outcome
-    x1 = Row("XML1", rows[0], problems)
+    x1 = Row("XML1", rows[0], problems, latest)
     ma_lk = x1.text("MA_LK", required=True, max_length=100)
     facility_code = x1.checked("MA_CSKCB", check_facility_code, required=True)
     if facility_code and facility_code != sender:
@@ -250,7 +287,7 @@ def _read_into(
         card_code = card_code.split(";")[-1]  # a card renewed during the episode: the newest one
         try:
             card = InsuranceCard(
-                code=check_bhyt_code(card_code), valid_from=x1.day("GT_THE_TU"), valid_to=x1.day("GT_THE_DEN"),
+                code=check_bhyt_code(card_code), valid_from=x1.day("GT_THE_TU", future=True), valid_to=x1.day("GT_THE_DEN", future=True),
                 registered_facility_code=x1.checked("MA_DKBD", check_facility_code),
             )
         except PydanticCustomError as error:
@@ -275,7 +312,7 @@ def _read_into(
 
     prescriptions = []
     for values in hoso.tables.get("XML2", []):
-        row = Row("XML2", values, problems)
+        row = Row("XML2", values, problems, latest)
         name = row.text("TEN_THUOC", required=True, max_length=1024)
         quantity = row.number("SO_LUONG", required=True)
         if name and quantity is not None:
@@ -287,14 +324,14 @@ def _read_into(
             ))
     procedures = []
     for values in hoso.tables.get("XML3", []):
-        row = Row("XML3", values, problems)
+        row = Row("XML3", values, problems, latest)
         name = row.text("TEN_DICH_VU")
         if name:  # rows with only TEN_VAT_TU are supplies, not procedures
             procedures.append(Procedure(code=row.text("MA_DICH_VU"), name=name, quantity=row.number("SO_LUONG"),
                                         performed_at=row.moment("NGAY_TH_YL") or row.moment("NGAY_YL")))
     labs = []
     for values in hoso.tables.get("XML4", []):
-        row = Row("XML4", values, problems)
+        row = Row("XML4", values, problems, latest)
         name = row.text("TEN_CHI_SO", required=True)
         if name:
             labs.append(LabResult(code=row.text("MA_CHI_SO"), name=name, value=row.text("GIA_TRI") or "",
@@ -302,13 +339,13 @@ def _read_into(
                                   conclusion=row.text("KET_LUAN"), resulted_at=row.moment("NGAY_KQ")))
     notes = []
     for values in hoso.tables.get("XML5", []):
-        row = Row("XML5", values, problems)
+        row = Row("XML5", values, problems, latest)
         notes.append(ClinicalNote(recorded_at=row.moment("THOI_DIEM_DBLS"), note=row.text("DIEN_BIEN_LS"),
                                   stage=row.text("GIAI_DOAN_BENH"), consultation=row.text("HOI_CHAN"),
                                   surgery=row.text("PHAU_THUAT")))
     discharge_paper = summary = referral = re_exam = None
     if rows7 := hoso.tables.get("XML7"):
-        row = Row("XML7", rows7[0], problems)
+        row = Row("XML7", rows7[0], problems, latest)
         admitted_at, discharged_at = row.moment("NGAY_VAO", required=True), row.moment("NGAY_RA", required=True)
         diagnosis, issued = row.text("CHAN_DOAN_RV", required=True), row.day("NGAY_CT", required=True)
         leave = row.number("SO_NGAY_NGHI")
@@ -319,7 +356,7 @@ def _read_into(
                 leave_days=int(leave) if leave is not None else None, doctor_name=row.text("TEN_BS"), issued_on=issued,
             )
     if rows8 := hoso.tables.get("XML8"):
-        row = Row("XML8", rows8[0], problems)
+        row = Row("XML8", rows8[0], problems, latest)
         result = row.choice("KET_QUA_DTRI", tuple(str(n) for n in range(1, 9)))
         summary = RecordSummary(
             disease_course=row.text("QT_BENHLY"), key_results=row.text("TOMTAT_KQ"),
@@ -327,7 +364,7 @@ def _read_into(
             notes=row.text("GHI_CHU"), issued_on=row.day("NGAY_CT"),
         )
     if rows13 := hoso.tables.get("XML13"):
-        row = Row("XML13", rows13[0], problems)
+        row = Row("XML13", rows13[0], problems, latest)
         number_, destination = row.text("GIAY_CHUYEN_TUYEN", required=True), row.checked(
             "MA_NOI_DEN", check_facility_code, required=True)
         reason = row.choice("MA_LYDO_CT", ("1", "2"))
@@ -342,8 +379,8 @@ def _read_into(
                 doctor_name=row.text("TEN_BS"), issued_on=issued,
             )
     if rows14 := hoso.tables.get("XML14"):
-        row = Row("XML14", rows14[0], problems)
-        number_, when, issued = (row.text("SO_GIAYHEN_KL", required=True), row.moment("NGAY_HEN_KL", required=True),
+        row = Row("XML14", rows14[0], problems, latest)
+        number_, when, issued = (row.text("SO_GIAYHEN_KL", required=True), row.moment("NGAY_HEN_KL", required=True, future=True),
                                  row.day("NGAY_CT", required=True))
         place = row.checked("MA_CSKCB", check_facility_code) or facility_code
         if number_ and when and issued:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import copy
 import random
+import re
 import sqlite3
 from datetime import date, datetime, timedelta
 
 import httpx
 import pytest
+from lxml import etree
 
 from api_client.models import VIETNAM_TZ, HealthBook, SubmissionReceipt
 from main import StackConfig, create_stack
@@ -328,3 +330,41 @@ async def test_the_record_visit_form_checks_each_field(http, login):
     body = {"personal_id": "001055001234", "diagnoses": [{"icd10": "X", "name": "?"}]}
     bad_code = await http.post("/api/v1/clinic/visits", json=body, headers=doctor)
     assert bad_code.status_code == 422 and bad_code.json()["error"]["details"][0]["field"] == "diagnoses.0.icd10"
+
+
+@pytest.mark.parametrize(("field", "value"), [("NGAY_VAO", "000101010000"), ("NGAY_RA", "189912312359"),
+                                              ("NGAY_SINH", "000101010000"), ("NGAY_SINH", "209901010000"),
+                                              ("GT_THE_TU", "00010101"), ("NGAY_VAO", "999912312359")])
+async def test_an_impossible_date_is_a_field_error_and_the_server_keeps_working(http, login, credentials, field, value):
+    person, visit = hung_visit()
+    body = with_field(envelope([(person, visit, "01902-D-1")]), field, value)
+    own = credentials["01902"]
+    answer = await send(http, sign_envelope(body, own.key_pem, own.cert_pem), own.api_key)
+    assert answer.status_code == 200, answer.text
+    [record] = answer.json()["records"]
+    assert record["status"] == "rejected" and record["errors"][0]["field"] == f"XML1.{field}"
+    assert (await http.get("/api/v1/me/book", headers=bearer(await login("001055001234")))).status_code == 200
+
+
+def with_field(body: bytes, field: str, value: str, table: str = "XML1") -> bytes:
+    """The envelope with one field of one table set (added after MA_LK when the table lacks it)."""
+    tree = parse_safely(body)
+    for holder in tree.iter("FILEHOSO"):
+        if holder.findtext("LOAIHOSO") == table:
+            content = base64.b64decode(holder.findtext("NOIDUNGFILE"))
+            if f"<{field}>".encode() in content:
+                content = re.sub(rf"<{field}>[^<]*</{field}>".encode(), f"<{field}>{value}</{field}>".encode(), content)
+            else:
+                content = content.replace(b"</MA_LK>", f"</MA_LK><{field}>{value}</{field}>".encode(), 1)
+            holder.find("NOIDUNGFILE").text = base64.b64encode(content).decode()
+    return etree.tostring(tree)
+
+
+async def test_a_decimal_comma_is_read_with_a_warning_not_a_rejection(http, login, credentials):
+    person, visit = hung_visit()
+    own = credentials["01902"]
+    body = with_field(envelope([(person, visit, "01902-W-1")]), "CAN_NANG", "67,5")
+    answer = await send(http, sign_envelope(body, own.key_pem, own.cert_pem), own.api_key, language="en")
+    [record] = answer.json()["records"]
+    assert record["status"] == "accepted"
+    assert any("67,5" in note and "XML1.CAN_NANG" in note for note in record["notes"]), record["notes"]
