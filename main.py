@@ -71,7 +71,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
             IdpSettings(issuer=config.issuer, data_dir=config.data_dir / "idp", clients=[app_client], clock=config.clock,
                         resource_servers={introspection.client_id: sha256(introspection.client_secret.encode()).hexdigest()})
         )
-        if config.demo and idp_app.state.store.count_accounts() == 0:
+        if config.demo:  # adds only the accounts missing, so a start killed half-way is completed
             seed_demo_accounts(idp_app.state.store)
 
     outer = None  # bound below; the API reaches the hosted provider through it, in process
@@ -86,9 +86,10 @@ def create_stack(config: StackConfig, *, web: bool = True):
                     clock=config.clock, check_in_code_ttl_seconds=round(config.check_in_code_minutes * 60),
                     introspection=introspection, docs=config.api_docs)
     )
-    if config.demo and api_app.state.store.count_people() == 0:
-        seed_pilot(api_app.state.store)
-        seed_gateway_credentials(api_app.state.submissions, config.data_dir)
+    if config.demo:
+        if api_app.state.store.count_people() == 0:  # seeding is one transaction: none or all of it
+            seed_pilot(api_app.state.store)
+        seed_gateway_credentials(api_app.state.submissions, config.data_dir)  # each facility completed
 
     web_app = None
     if web:

@@ -492,14 +492,16 @@ def seed_gateway_credentials(submissions, data_dir: Path) -> None:
 
 
 def seed_pilot(store: BookStore, today: date | None = None) -> None:
-    """Facilities, staff and the named accounts; the guardian is saved before the child."""
+    """Facilities, staff and the named accounts; the guardian is saved before the child. One
+    transaction: a start killed while seeding leaves nothing, and the next start seeds again."""
     today = today or date.today()
-    for code, (name, kind) in FACILITIES.items():
-        store.save_facility(code, name, kind)
-    for book in pilot_books(today):
-        save_book(store, book)
-    for personal_id, role, facility_code, area in STAFF:
-        store.add_staff(personal_id, role, facility_code, area)
+    with store.transaction():
+        for code, (name, kind) in FACILITIES.items():
+            store.save_facility(code, name, kind)
+        for book in pilot_books(today):
+            save_book(store, book)
+        for personal_id, role, facility_code, area in STAFF:
+            store.add_staff(personal_id, role, facility_code, area)
 
 
 # ------------------------------------------------------------------ synthetic citizens for scale

@@ -93,12 +93,20 @@ class Gateway:
         entry: dict[str, Any] = {"ma_lk": outcome.ma_lk, "notes": outcome.notes, "errors": outcome.problems.items}
         if outcome.problems or outcome.visit is None:
             return {**entry, "status": "rejected", "visit_id": None, "person_created": False}
-        with self.database.transaction():
-            person_id = self.books.person_id_for(outcome.person.personal_id)
-            created = person_id is None
-            if created:
-                person_id = self.books.save_person(outcome.person)
-            visit_id = self.books.save_visit(person_id, outcome.visit, source_key=outcome.ma_lk)
+        try:
+            with self.database.transaction():
+                person_id = self.books.person_id_for(outcome.person.personal_id)
+                created = person_id is None
+                if created:
+                    person_id = self.books.save_person(outcome.person)
+                visit_id = self.books.save_visit(person_id, outcome.visit, source_key=outcome.ma_lk)
+        except Exception:  # noqa: BLE001 - a record nobody foresaw must not sink the envelope or the server
+            log.exception("could not store record %s from %s", (outcome.ma_lk or "?")[:24], facility_code)
+            problem = {"field": "HOSO", "message": N_("This record could not be stored because of an error on our "
+                                                      "side. Nothing of it was kept; send it again later."),
+                       "params": {}}
+            return {**entry, "errors": [*entry["errors"], problem], "status": "rejected", "visit_id": None,
+                    "person_created": False}
         return {**entry, "status": "accepted", "visit_id": visit_id, "person_created": created}
 
     def recover(self) -> int:
@@ -108,10 +116,13 @@ class Gateway:
             submission_id, facility_code = submission["id"], submission["facility_code"]
             try:
                 envelope = self._open(facility_code, submission["body"])
+                self._store_all(submission_id, facility_code, envelope, datetime.fromtimestamp(self.clock(), UTC))
             except SubmissionRefused as refusal:  # e.g. the facility's certificate changed meanwhile
                 self.submissions.finish(submission_id, "refused", refusal_json(refusal))
-                continue
-            self._store_all(submission_id, facility_code, envelope, datetime.fromtimestamp(self.clock(), UTC))
+            except Exception as error:  # noqa: BLE001 - one envelope must never stop the server starting
+                log.exception("quarantined envelope %s from %s", submission_id[:8], facility_code)
+                self.submissions.finish(submission_id, "quarantined",
+                                        json.dumps({"code": "quarantined", "reason": type(error).__name__}))
         if pending:
             log.warning("recovered %d unfinished envelope(s)", len(pending))
         return len(pending)

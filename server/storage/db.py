@@ -63,3 +63,7 @@ class Store:
     @property
     def db(self) -> Database:
         return self._database.get()
+
+    def transaction(self):
+        """Several writes as one: all of them or none (nested calls join the outer one)."""
+        return self._database.transaction()

@@ -368,3 +368,96 @@ async def test_a_decimal_comma_is_read_with_a_warning_not_a_rejection(http, logi
     [record] = answer.json()["records"]
     assert record["status"] == "accepted"
     assert any("67,5" in note and "XML1.CAN_NANG" in note for note in record["notes"]), record["notes"]
+
+
+async def test_a_record_that_crashes_storage_is_refused_by_name_and_the_rest_is_stored(http, credentials,
+                                                                                      monkeypatch, data_dir):
+    from server.storage.books import BookStore
+
+    save_visit = BookStore.save_visit
+
+    def crash_on_one(self, person_id, visit, source_key=None):
+        if source_key == "01902-P-1":
+            raise sqlite3.OperationalError("disk I/O error")
+        return save_visit(self, person_id, visit, source_key=source_key)
+
+    monkeypatch.setattr(BookStore, "save_visit", crash_on_one)
+    person, visit = hung_visit()
+    other, theirs = stranger(21)
+    before = visits_in(data_dir)
+    answer = await signed_send(http, credentials, [(person, visit, "01902-P-1"), (other, theirs, "01902-P-2")])
+    assert answer.status_code == 200
+    records = {r["ma_lk"]: r for r in answer.json()["records"]}
+    assert records["01902-P-1"]["status"] == "rejected" and records["01902-P-1"]["errors"][-1]["field"] == "HOSO"
+    assert "gửi lại" in records["01902-P-1"]["errors"][-1]["message"]
+    assert records["01902-P-2"]["status"] == "accepted"
+    assert visits_in(data_dir) == before + 1
+
+
+async def test_a_poison_envelope_archived_before_a_crash_never_stops_the_server(data_dir, clock, credentials,
+                                                                               monkeypatch):
+    crashed = create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
+    own = credentials["01902"]
+    person, visit = hung_visit()
+
+    def die(self, *args, **kwargs):
+        raise SystemExit("killed between archive and store")
+
+    monkeypatch.setattr(service.Gateway, "_store_all", die)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=crashed), base_url=BASE_URL) as http:
+        with pytest.raises(SystemExit):
+            await send(http, sign_envelope(envelope([(person, visit, "01902-Q-1")]), own.key_pem, own.cert_pem),
+                       own.api_key)
+    monkeypatch.undo()
+
+    def poison(self, *args, **kwargs):
+        raise RecursionError("a record nobody foresaw")
+
+    monkeypatch.setattr(service.Gateway, "_store_all", poison)
+    restarted = create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=restarted), base_url=BASE_URL) as http:
+        assert (await http.get("/api/v1/health")).status_code == 200, "the server started"
+    [(status, receipt)] = sqlite3.connect(data_dir / "book.db").execute(
+        "SELECT status, receipt FROM submissions WHERE status != 'processed'").fetchall()
+    assert status == "quarantined" and "RecursionError" in receipt
+    monkeypatch.undo()
+    create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
+    assert sqlite3.connect(data_dir / "book.db").execute(
+        "SELECT status FROM submissions WHERE status != 'processed'").fetchall() == [("quarantined",)], \
+        "not tried again: quarantine is for a person to look at"
+
+
+@pytest.mark.parametrize("interrupted", ["accounts", "books", "facility keys"])
+async def test_a_first_start_killed_while_seeding_is_completed_by_the_next(tmp_path, clock, monkeypatch, interrupted):
+    from idp_mock.store import IdpStore
+    from server import demo
+    from server.gateway import signing
+
+    owner, attribute = {"accounts": (IdpStore, "add_account"), "books": (demo, "save_book"),
+                        "facility keys": (signing, "write_private")}[interrupted]
+    real = getattr(owner, attribute)
+    calls = []
+
+    def killed_on_the_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise SystemExit("killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, attribute, killed_on_the_third)
+    data_dir = tmp_path / "data"
+    with pytest.raises(SystemExit):
+        create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
+    monkeypatch.undo()
+    stack = create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
+    from ..support import sign_in
+
+    for personal_id in ("001055001234", "001190004567", "001085007890", "001192006789"):
+        tokens = await sign_in(stack, personal_id, clock=clock)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=stack), base_url=BASE_URL) as http:
+            me = await http.get("/api/v1/me", headers=bearer(tokens))
+            assert me.status_code == 200
+    for code in ("01901", "01902"):
+        assert (data_dir / "demo" / "facilities" / code / "api_key").exists()
+    book = sqlite3.connect(data_dir / "book.db").execute("SELECT count(*) FROM people").fetchone()[0]
+    assert book >= 3
