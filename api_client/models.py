@@ -642,6 +642,7 @@ class SubmissionReceipt(Model):
     accepted: int
     rejected: int
     records: list[RecordReceipt]
+    duplicate_of: str | None = None  # the same bytes were received before: this is that receipt, nothing stored
 
 
 class RecordedDiagnosis(Model):

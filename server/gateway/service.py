@@ -17,6 +17,7 @@ from typing import Any
 from api_client.identifiers import N_
 
 from ..storage import BookStore, SubmissionStore
+from ..storage.books import NewerVersionStored
 from ..storage.db import ThreadLocalDatabase
 from .records import read_record
 from .signing import verify_envelope
@@ -48,6 +49,9 @@ class Gateway:
             self.submissions.record_refusal(facility_code, refusal_json(refusal))
             log.info("refused envelope from %s: %s", facility_code, refusal.code)
             raise
+        if previous := self.submissions.processed_receipt(facility_code, body):
+            receipt = json.loads(previous)  # the very same bytes again: acknowledged, not stored twice
+            return {**receipt, "duplicate_of": receipt["submission_id"]}
         submission_id = self.submissions.archive(facility_code, body)
         return self._store_all(submission_id, facility_code, envelope, received_at)
 
@@ -70,7 +74,8 @@ class Gateway:
     def _store_all(self, submission_id: str, facility_code: str, envelope: Envelope,
                    received_at: datetime) -> dict[str, Any]:
         facility_name = self.books.facility_name(facility_code)
-        records = [self._store(hoso, facility_code, facility_name, received_at) for hoso in envelope.records]
+        version = record_version(envelope.created_on)
+        records = [self._store(hoso, facility_code, facility_name, received_at, version) for hoso in envelope.records]
         receipt = {
             "submission_id": submission_id, "facility_code": facility_code,
             "received_at": received_at.isoformat(timespec="seconds"),
@@ -83,7 +88,8 @@ class Gateway:
                  receipt["accepted"], receipt["rejected"])
         return receipt
 
-    def _store(self, hoso, facility_code: str, facility_name: str | None, received_at: datetime) -> dict[str, Any]:
+    def _store(self, hoso, facility_code: str, facility_name: str | None, received_at: datetime,
+               version: str | None) -> dict[str, Any]:
         """One record, all or nothing: the person (new or found) and the visit in one transaction."""
         outcome = read_record(
             hoso, sender=facility_code, facility_name=facility_name,
@@ -99,7 +105,14 @@ class Gateway:
                 created = person_id is None
                 if created:
                     person_id = self.books.save_person(outcome.person)
-                visit_id = self.books.save_visit(person_id, outcome.visit, source_key=outcome.ma_lk)
+                visit_id = self.books.save_visit(person_id, outcome.visit, source_key=outcome.ma_lk,
+                                                 source_version=version)
+        except NewerVersionStored as newer:
+            problem = {"field": "THONGTINHOSO.NGAYLAP",
+                       "message": N_("A newer version of this record (made {newer}) was received before; this older "
+                                     "one was not stored."), "params": {"newer": newer.stored_version}}
+            return {**entry, "errors": [*entry["errors"], problem], "status": "rejected", "visit_id": None,
+                    "person_created": False}
         except Exception:  # noqa: BLE001 - a record nobody foresaw must not sink the envelope or the server
             log.exception("could not store record %s from %s", (outcome.ma_lk or "?")[:24], facility_code)
             problem = {"field": "HOSO", "message": N_("This record could not be stored because of an error on our "
@@ -126,6 +139,14 @@ class Gateway:
         if pending:
             log.warning("recovered %d unfinished envelope(s)", len(pending))
         return len(pending)
+
+
+def record_version(created_on: str) -> str | None:
+    """NGAYLAP as yyyyMMddHHmm, so that versions compare as text; None when it is not a date."""
+    digits = created_on.strip()
+    if not digits.isdigit() or len(digits) not in (8, 12):
+        return None
+    return digits.ljust(12, "0")
 
 
 def refusal_json(refusal: SubmissionRefused) -> str:

@@ -98,17 +98,22 @@ class BookStore(Store):
             db["history_entries"].insert_all(_history_rows(person_id, history))
             self._touch(person_id)
 
-    def save_visit(self, person_id: str, visit: Visit, source_key: str | None = None) -> str:
-        """Insert, or replace the visit a facility sent before under the same key (MA_LK)."""
+    def save_visit(self, person_id: str, visit: Visit, source_key: str | None = None,
+                   source_version: str | None = None) -> str:
+        """Insert, or replace the visit a facility sent before under the same key (MA_LK), unless what is
+        stored comes from a newer version of the record (`source_version` compares as text)."""
         with self._database.transaction() as db:
             if source_key is not None:
                 existing = db.execute(
-                    "SELECT id FROM visits WHERE facility_code = ? AND source_key = ?",
+                    "SELECT id, source_version FROM visits WHERE facility_code = ? AND source_key = ?",
                     [visit.facility_code, source_key],
                 ).fetchone()
                 if existing:
+                    if source_version and existing[1] and existing[1] > source_version:
+                        raise NewerVersionStored(existing[1])
                     visit = visit.model_copy(update={"id": existing[0]})
-            db["visits"].upsert(_visit_row(person_id, visit, source_key), pk="id")
+            db["visits"].upsert({**_visit_row(person_id, visit, source_key), "source_version": source_version},
+                                pk="id")
             self._touch(person_id)
         return visit.id
 
@@ -323,6 +328,14 @@ def _history_rows(person_id: str, history: History) -> list[dict[str, Any]]:
         for kind in HISTORY_KINDS
         for item in dumped[kind]
     ]
+
+
+class NewerVersionStored(Exception):
+    """An older version of a record arrived after a newer one; the newer stays."""
+
+    def __init__(self, stored_version: str) -> None:
+        super().__init__(stored_version)
+        self.stored_version = stored_version
 
 
 def _visit_row(person_id: str, visit: Visit, source_key: str | None = None) -> dict[str, Any]:

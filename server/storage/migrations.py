@@ -134,3 +134,11 @@ def m004_gateway(db: Database) -> None:
 def m005_check_ins_by_person(db: Database) -> None:
     """Recording a visit asks whether that person was checked in there today."""
     db["check_ins"].create_index(["person_id", "facility_code", "day"])
+
+
+@migrations()
+def m006_replay_and_order(db: Database) -> None:
+    """An exact resend is recognised by its digest; a visit remembers which version of its record it is."""
+    db["submissions"].add_column("body_sha256", str)
+    db["submissions"].create_index(["facility_code", "body_sha256"])
+    db["visits"].add_column("source_version", str)

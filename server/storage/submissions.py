@@ -14,6 +14,10 @@ from .books import now_utc
 from .db import Store
 
 
+def body_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
 def key_hash(api_key: str) -> str:
     return hashlib.sha256(api_key.encode()).hexdigest()
 
@@ -51,12 +55,22 @@ class SubmissionStore(Store):
         try:
             with self._database.transaction() as db:
                 db.execute(
-                    "INSERT INTO submissions (id, facility_code, received_at, body, status) VALUES (?, ?, ?, ?, ?)",
-                    [submission_id, facility_code, now_utc(), body, "received"],
+                    "INSERT INTO submissions (id, facility_code, received_at, body, status, body_sha256) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [submission_id, facility_code, now_utc(), body, "received", body_digest(body)],
                 )
         finally:
             conn.execute("PRAGMA synchronous=NORMAL")
         return submission_id
+
+    def processed_receipt(self, facility_code: str, body: bytes) -> str | None:
+        """The receipt of the same bytes from the same facility, if they were processed before."""
+        row = self.db.execute(
+            "SELECT receipt FROM submissions WHERE facility_code = ? AND body_sha256 = ? AND status = 'processed' "
+            "ORDER BY received_at LIMIT 1",
+            [facility_code, body_digest(body)],
+        ).fetchone()
+        return row[0] if row else None
 
     def record_refusal(self, facility_code: str, reason: str) -> str:
         """An envelope refused before archiving (bad signature, malformed): its reason, not its bytes."""

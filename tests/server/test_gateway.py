@@ -376,10 +376,10 @@ async def test_a_record_that_crashes_storage_is_refused_by_name_and_the_rest_is_
 
     save_visit = BookStore.save_visit
 
-    def crash_on_one(self, person_id, visit, source_key=None):
+    def crash_on_one(self, person_id, visit, source_key=None, source_version=None):
         if source_key == "01902-P-1":
             raise sqlite3.OperationalError("disk I/O error")
-        return save_visit(self, person_id, visit, source_key=source_key)
+        return save_visit(self, person_id, visit, source_key=source_key, source_version=source_version)
 
     monkeypatch.setattr(BookStore, "save_visit", crash_on_one)
     person, visit = hung_visit()
@@ -461,3 +461,33 @@ async def test_a_first_start_killed_while_seeding_is_completed_by_the_next(tmp_p
         assert (data_dir / "demo" / "facilities" / code / "api_key").exists()
     book = sqlite3.connect(data_dir / "book.db").execute("SELECT count(*) FROM people").fetchone()[0]
     assert book >= 3
+
+
+async def test_an_exact_resend_is_acknowledged_without_storing_it_again(http, credentials, data_dir):
+    own = credentials["01902"]
+    person, visit = stranger(31)
+    signed = sign_envelope(envelope([(person, visit, "01902-R-1")]), own.key_pem, own.cert_pem)
+    first = (await send(http, signed, own.api_key)).json()
+    submissions = sqlite3.connect(data_dir / "book.db").execute("SELECT count(*) FROM submissions").fetchone()[0]
+    again = await send(http, signed, own.api_key)
+    assert again.status_code == 200
+    assert again.json()["duplicate_of"] == first["submission_id"]
+    assert again.json()["records"][0]["visit_id"] == first["records"][0]["visit_id"]
+    assert sqlite3.connect(data_dir / "book.db").execute("SELECT count(*) FROM submissions").fetchone()[0] \
+        == submissions
+
+
+async def test_an_older_envelope_does_not_overwrite_a_newer_one(http, login, credentials):
+    own = credentials["01902"]
+    person, visit = hung_visit()
+    newer = build_envelope("01902", [tables_for(person, visit.model_copy(update={"doctor_advice": "bản mới"}),
+                                                "01902-O-1")], TODAY)
+    older = build_envelope("01902", [tables_for(person, visit.model_copy(update={"doctor_advice": "bản cũ"}),
+                                                "01902-O-1")], TODAY - timedelta(days=3))
+    assert (await send(http, sign_envelope(newer, own.key_pem, own.cert_pem), own.api_key)).status_code == 200
+    late = (await send(http, sign_envelope(older, own.key_pem, own.cert_pem), own.api_key)).json()
+    [record] = late["records"]
+    assert record["status"] == "rejected" and record["errors"][-1]["field"] == "THONGTINHOSO.NGAYLAP"
+    book = await hung_book(http, login)
+    assert any(v.doctor_advice == "bản mới" for v in book.visits)
+    assert not any(v.doctor_advice == "bản cũ" for v in book.visits)
