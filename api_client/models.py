@@ -645,6 +645,40 @@ class SubmissionReceipt(Model):
     duplicate_of: str | None = None  # the same bytes were received before: this is that receipt, nothing stored
 
 
+class SubmissionStatus(StrEnum):
+    RECEIVED = "received"  # archived, being processed
+    PROCESSED = "processed"  # every record accepted or rejected by name: see the receipt
+    REFUSED = "refused"  # the whole envelope (key, signature, XML): see `refusal`
+    QUARANTINED = "quarantined"  # failed on our side while recovering; kept for the operators
+
+
+class SubmissionRefusal(Model):
+    code: str
+    message: str
+
+
+class SubmissionSummary(Model):
+    """One envelope a facility sent, as its IT officer looks back on it."""
+
+    submission_id: str
+    received_at: datetime
+    status: SubmissionStatus
+    accepted: int | None = None
+    rejected: int | None = None
+
+
+class SubmissionPage(Model):
+    items: list[SubmissionSummary]  # newest first
+    limit: int
+    offset: int
+    total: int
+
+
+class SubmissionDetail(SubmissionSummary):
+    receipt: SubmissionReceipt | None = None
+    refusal: SubmissionRefusal | None = None
+
+
 class RecordedDiagnosis(Model):
     icd10: Icd10Code
     name: str = Field(min_length=1, max_length=255)

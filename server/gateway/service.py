@@ -134,8 +134,10 @@ class Gateway:
                 self.submissions.finish(submission_id, "refused", refusal_json(refusal))
             except Exception as error:  # noqa: BLE001 - one envelope must never stop the server starting
                 log.exception("quarantined envelope %s from %s", submission_id[:8], facility_code)
-                self.submissions.finish(submission_id, "quarantined",
-                                        json.dumps({"code": "quarantined", "reason": type(error).__name__}))
+                self.submissions.finish(submission_id, "quarantined", json.dumps({
+                    "code": "quarantined", "reason": type(error).__name__,
+                    "message": N_("This envelope could not be processed because of an error on our side. It is kept "
+                                  "and our operators have been told; you do not need to send it again.")}))
         if pending:
             log.warning("recovered %d unfinished envelope(s)", len(pending))
         return len(pending)
@@ -150,7 +152,8 @@ def record_version(created_on: str) -> str | None:
 
 
 def refusal_json(refusal: SubmissionRefused) -> str:
-    return json.dumps({"code": refusal.code, "params": refusal.params}, ensure_ascii=False)
+    return json.dumps({"code": refusal.code, "message": refusal.message, "params": refusal.params},
+                      ensure_ascii=False, default=str)
 
 
 def render_receipt(receipt: dict[str, Any], translate: Callable[[str], str]) -> dict[str, Any]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api_client.models import SubmissionReceipt
+from api_client.models import SubmissionDetail, SubmissionPage, SubmissionReceipt
 from locales import negotiate, translations
 
-from ..errors import ApiError
+from ..errors import ApiError, not_found
 from ..gateway.service import render_receipt
 from ..gateway.xml130 import MAX_ENVELOPE_BYTES, SubmissionRefused
 
@@ -38,11 +40,9 @@ async def read_limited(request: Request) -> bytes:
 async def submit_envelope(request: Request) -> JSONResponse:
     """Authenticated by the facility's API key (Bearer); the envelope's signature is checked against
     the facility's registered certificate. The receipt says, per MA_LK, accepted or why not."""
-    scheme, _, api_key = request.headers.get("authorization", "").partition(" ")
+    facility_code = facility_of(request)  # the key before the body: nobody unknown gets to send megabytes
     gateway = request.app.state.gateway
     try:
-        # the key before the body: nobody unknown gets to send megabytes
-        facility_code = gateway.authenticate(api_key.strip() if scheme.lower() == "bearer" else None)
         body = await read_limited(request)
         # parsing, signature and per-record checks are CPU work: keep the event loop free
         receipt = await run_in_threadpool(gateway.submit, facility_code, body)
@@ -50,3 +50,47 @@ async def submit_envelope(request: Request) -> JSONResponse:
         raise ApiError(refusal.status, refusal.code, refusal.message, **refusal.params) from None
     translate = translations(negotiate(request.headers.get("accept-language"))).gettext
     return JSONResponse(render_receipt(receipt, translate))
+
+
+def facility_of(request: Request) -> str:
+    """The facility whose API key this is (Authorization: Bearer <key>)."""
+    scheme, _, api_key = request.headers.get("authorization", "").partition(" ")
+    try:
+        return request.app.state.gateway.authenticate(api_key.strip() if scheme.lower() == "bearer" else None)
+    except SubmissionRefused as refusal:
+        raise ApiError(refusal.status, refusal.code, refusal.message, **refusal.params) from None
+
+
+def described(submission: dict, translate) -> dict:
+    """What the facility may read of one envelope: counts and the receipt, or why it was refused."""
+    outcome, status = submission.pop("outcome"), submission["status"]
+    if status == "processed" and outcome:
+        receipt = render_receipt(outcome, translate)
+        return {**submission, "accepted": receipt["accepted"], "rejected": receipt["rejected"], "receipt": receipt}
+    if outcome and outcome.get("message"):
+        message = translate(outcome["message"]).format(**outcome.get("params", {}))
+        return {**submission, "refusal": {"code": outcome["code"], "message": message}}
+    return submission
+
+
+@router.get("/gateway/submissions", response_model=SubmissionPage)
+async def list_submissions(
+    request: Request, limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    """The key's facility's envelopes, newest first: when, whether processed or refused, how many records."""
+    facility_code = facility_of(request)
+    rows, total = request.app.state.submissions.of_facility(facility_code, limit, offset)
+    translate = translations(negotiate(request.headers.get("accept-language"))).gettext
+    items = [{k: v for k, v in described(row, translate).items() if k not in ("receipt", "refusal")} for row in rows]
+    return JSONResponse({"items": items, "limit": limit, "offset": offset, "total": total})
+
+
+@router.get("/gateway/submissions/{submission_id}", response_model=SubmissionDetail)
+async def read_submission(submission_id: Annotated[str, Path(max_length=64)], request: Request) -> JSONResponse:
+    """One envelope's receipt again: status per MA_LK, errors and warnings; or why it was refused."""
+    facility_code = facility_of(request)
+    found = request.app.state.submissions.one_of_facility(facility_code, submission_id)
+    if found is None:
+        raise not_found()
+    translate = translations(negotiate(request.headers.get("accept-language"))).gettext
+    return JSONResponse(described(found, translate))

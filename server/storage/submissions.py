@@ -7,6 +7,7 @@ restart (`pending`)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from typing import Any
 
@@ -72,6 +73,23 @@ class SubmissionStore(Store):
         ).fetchone()
         return row[0] if row else None
 
+    def of_facility(self, facility_code: str, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        """(newest first, a page of them; how many in all)."""
+        rows = self.db.execute(
+            "SELECT id, received_at, status, receipt FROM submissions WHERE facility_code = ? "
+            "ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?",
+            [facility_code, limit, offset],
+        ).fetchall()
+        total = self.db.execute("SELECT count(*) FROM submissions WHERE facility_code = ?", [facility_code]).fetchone()[0]
+        return [_submission(*row) for row in rows], total
+
+    def one_of_facility(self, facility_code: str, submission_id: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT id, received_at, status, receipt FROM submissions WHERE facility_code = ? AND id = ?",
+            [facility_code, submission_id],
+        ).fetchone()
+        return _submission(*row) if row else None
+
     def record_refusal(self, facility_code: str, reason: str) -> str:
         """An envelope refused before archiving (bad signature, malformed): its reason, not its bytes."""
         submission_id = uuid.uuid4().hex
@@ -99,3 +117,8 @@ class SubmissionStore(Store):
     def status(self, submission_id: str) -> tuple[str, str | None] | None:
         row = self.db.execute("SELECT status, receipt FROM submissions WHERE id = ?", [submission_id]).fetchone()
         return (row[0], row[1]) if row else None
+
+
+def _submission(submission_id: str, received_at: str, status: str, receipt: str | None) -> dict[str, Any]:
+    return {"submission_id": submission_id, "received_at": received_at, "status": status,
+            "outcome": json.loads(receipt) if receipt else None}

@@ -15,7 +15,7 @@ from lxml import etree
 from server.gateway.signing import sign_envelope
 from server.gateway.xml130 import DSIG_NS
 
-from .test_gateway import envelope, hung_visit, send, stranger, visits_in
+from .test_gateway import envelope, hung_visit, one_changed, send, stranger, visits_in
 
 SIGNERS = Path(__file__).parent / "signers"
 
@@ -71,13 +71,6 @@ def foreign_signer(request):
     return SIGNERS_BY_NAME[request.param]
 
 
-def one_byte_changed(signed: bytes) -> bytes:
-    """A digit of the first record's content, inside the signed part, turned into another."""
-    start = signed.index(b"<NOIDUNGFILE>") + len(b"<NOIDUNGFILE>") + 40
-    replacement = b"B" if signed[start:start + 1] != b"B" else b"C"
-    return signed[:start] + replacement + signed[start + 1:]
-
-
 async def test_a_foreign_signature_is_accepted_and_the_visit_is_in_the_book(http, credentials, data_dir,
                                                                           foreign_signer, tmp_path):
     own = credentials["01902"]
@@ -101,7 +94,7 @@ async def test_one_changed_byte_in_a_foreign_signature_is_refused(http, credenti
     person, visit = hung_visit()
     signed = foreign_signer(envelope([(person, visit, "01902-F-2")]), own, tmp_path)
     before = visits_in(data_dir)
-    answer = await send(http, one_byte_changed(signed), own.api_key)
+    answer = await send(http, one_changed(signed), own.api_key)
     assert answer.status_code == 422 and answer.json()["error"]["code"] == "signature_invalid"
     assert visits_in(data_dir) == before
 

@@ -491,3 +491,30 @@ async def test_an_older_envelope_does_not_overwrite_a_newer_one(http, login, cre
     book = await hung_book(http, login)
     assert any(v.doctor_advice == "bản mới" for v in book.visits)
     assert not any(v.doctor_advice == "bản cũ" for v in book.visits)
+
+
+async def test_a_facility_looks_back_on_its_receipts_and_only_its_own(http, credentials):
+    own, other = credentials["01902"], credentials["01901"]
+    person, visit = hung_visit()
+    good = sign_envelope(envelope([(person, visit, "01902-L-1")]), own.key_pem, own.cert_pem)
+    sent = (await send(http, good, own.api_key)).json()
+    await send(http, one_changed(good), own.api_key)
+    listed = (await http.get("/api/v1/gateway/submissions?limit=2",
+                             headers={"Authorization": f"Bearer {own.api_key}"})).json()
+    assert listed["total"] >= 2 and [item["status"] for item in listed["items"]] == ["refused", "processed"]
+    detail = (await http.get(f"/api/v1/gateway/submissions/{sent['submission_id']}",
+                             headers={"Authorization": f"Bearer {own.api_key}"})).json()
+    assert detail["receipt"]["records"][0]["ma_lk"] == "01902-L-1" and detail["accepted"] == 1
+    refused = (await http.get(f"/api/v1/gateway/submissions/{listed['items'][0]['submission_id']}",
+                              headers={"Authorization": f"Bearer {own.api_key}"})).json()
+    assert refused["refusal"]["code"] == "signature_invalid" and "chữ ký" in refused["refusal"]["message"].lower()
+    foreign = await http.get(f"/api/v1/gateway/submissions/{sent['submission_id']}",
+                             headers={"Authorization": f"Bearer {other.api_key}"})
+    assert foreign.status_code == 404
+    assert (await http.get("/api/v1/gateway/submissions")).status_code == 401
+
+
+def one_changed(signed: bytes) -> bytes:
+    """A character of the first record's content, inside the signed part, turned into another."""
+    start = signed.index(b"<NOIDUNGFILE>") + len(b"<NOIDUNGFILE>") + 40
+    return signed[:start] + (b"B" if signed[start:start + 1] != b"B" else b"C") + signed[start + 1:]
