@@ -63,6 +63,10 @@ class OutOfRange(ValueError):
     """A well-written date that cannot be true."""
 
 
+RENAMED_BY_3176 = {"XML13": {"MA_NOI_DI": "MA_CSKCB_DI", "MA_NOI_DEN": "MA_CSKCB_DEN"}}  # QĐ 130 name: 3176's
+CARD_FIELDS = ("MA_THE_BHYT", "MA_DKBD", "GT_THE_TU", "GT_THE_DEN")
+
+
 def _moment(value: str) -> datetime:
     """yyyyMMddHHmm, Vietnam time."""
     if len(value) != 12 or not value.isdigit():
@@ -105,8 +109,25 @@ class Row:
     """One row of one table, read with the rules of QĐ 130/4750."""
 
     def __init__(self, table: str, values: dict[str, str], problems: Problems, latest: date = LATEST_APPOINTMENT) -> None:
-        """`latest`: the last day an event of the record can have happened (tomorrow, for clock drift)."""
-        self.table, self.values, self.problems, self.latest = table, values, problems, latest
+        """`latest`: the last day an event of the record can have happened (tomorrow, for clock drift).
+        Fields renamed by QĐ 3176 are read under their QĐ 130 names too."""
+        renamed = {old: values[new] for old, new in RENAMED_BY_3176.get(table, {}).items()
+                   if not values.get(old) and values.get(new)}
+        self.table, self.values, self.problems, self.latest = table, {**values, **renamed}, problems, latest
+
+    def newest_card(self) -> None:
+        """QĐ 4750: when the card changed during the episode, each card field lists every card, in order,
+        separated by ';'. The book keeps the newest; every number listed must still be a card number."""
+        for name in CARD_FIELDS:
+            parts = [part.strip() for part in self.values.get(name, "").split(";") if part.strip()]
+            if name == "MA_THE_BHYT":
+                for part in parts[:-1]:
+                    try:
+                        check_bhyt_code(part)
+                    except PydanticCustomError as error:
+                        self.problems.add(self._where(name), error.message_template)
+            if len(parts) > 1:
+                self.values = {**self.values, name: parts[-1]}
 
     def _where(self, name: str) -> str:
         return f"{self.table}.{name}"
@@ -281,10 +302,10 @@ def _read_into(
     if personal_id and birth and sex and not personal_id_matches(personal_id, birth.year, sex):
         problems.add("XML1.SO_CCCD", N_("The personal ID number does not match the birth year or the sex."))
     blood_group = x1.text("NHOM_MAU", max_length=5)
+    x1.newest_card()
     card_code = x1.text("MA_THE_BHYT")
     card = None
     if card_code:
-        card_code = card_code.split(";")[-1]  # a card renewed during the episode: the newest one
         try:
             card = InsuranceCard(
                 code=check_bhyt_code(card_code), valid_from=x1.day("GT_THE_TU", future=True), valid_to=x1.day("GT_THE_DEN", future=True),

@@ -518,3 +518,36 @@ def one_changed(signed: bytes) -> bytes:
     """A character of the first record's content, inside the signed part, turned into another."""
     start = signed.index(b"<NOIDUNGFILE>") + len(b"<NOIDUNGFILE>") + 40
     return signed[:start] + (b"B" if signed[start:start + 1] != b"B" else b"C") + signed[start + 1:]
+
+
+async def test_a_card_changed_during_the_episode_is_read_in_every_card_field(http, login, credentials):
+    own = credentials["01902"]
+    person, visit = hung_visit()
+    body = envelope([(person, visit, "01902-C-1")])
+    for field, value in [("MA_THE_BHYT", "HT3010123456780;HT3010123456789"), ("MA_DKBD", "01901;01902"),
+                         ("GT_THE_TU", "20250101;20260101"), ("GT_THE_DEN", "20251231;20261231")]:
+        body = with_field(body, field, value)
+    answer = await send(http, sign_envelope(body, own.key_pem, own.cert_pem), own.api_key)
+    [record] = answer.json()["records"]
+    assert record["status"] == "accepted", record["errors"]
+
+
+async def test_a_referral_with_the_field_names_of_qd_3176_is_read(http, login, credentials):
+    own = credentials["01902"]
+    person, _ = hung_visit()
+    visit = hung_visit()[1].model_copy(update={"referral": nguyen_van_hung(TODAY).visits[2].referral})
+    assert visit.referral is not None
+    body = envelope([(person, visit, "01902-T-1")])
+    tree = parse_safely(body)
+    for holder in tree.iter("FILEHOSO"):
+        if holder.findtext("LOAIHOSO") == "XML13":
+            content = base64.b64decode(holder.findtext("NOIDUNGFILE"))
+            content = content.replace(b"MA_NOI_DEN>", b"MA_CSKCB_DEN>").replace(b"MA_NOI_DI>", b"MA_CSKCB_DI>")
+            assert b"MA_CSKCB_DEN" in content
+            holder.find("NOIDUNGFILE").text = base64.b64encode(content).decode()
+    answer = await send(http, sign_envelope(etree.tostring(tree), own.key_pem, own.cert_pem), own.api_key)
+    [record] = answer.json()["records"]
+    assert record["status"] == "accepted", record["errors"]
+    book = await hung_book(http, login)
+    stored = next(v for v in book.visits if v.id == record["visit_id"])
+    assert stored.referral.to_facility_code == visit.referral.to_facility_code
