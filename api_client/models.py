@@ -628,7 +628,7 @@ class AccessLogEntry(Model):
 
 class RecordReceipt(Model):
     ma_lk: str | None
-    status: Literal["accepted", "rejected"]
+    status: Literal["accepted", "rejected", "waiting_identification"]
     visit_id: str | None = None
     person_created: bool = False
     errors: list[ErrorDetail] = []  # field: "XML1.MA_THE_BHYT"
@@ -641,6 +641,7 @@ class SubmissionReceipt(Model):
     received_at: datetime
     accepted: int
     rejected: int
+    waiting_identification: int = 0  # kept until the person's ID number comes: see /gateway/unidentified
     records: list[RecordReceipt]
     duplicate_of: str | None = None  # the same bytes were received before: this is that receipt, nothing stored
 
@@ -672,6 +673,18 @@ class SubmissionPage(Model):
     limit: int
     offset: int
     total: int
+
+
+class UnidentifiedVisit(Model):
+    """A visit a facility sent without a personal ID number, kept until the person is identified."""
+
+    ma_lk: str
+    received_at: datetime
+    document: str | None  # what SO_CCCD held: an old ID card or passport number, or nothing
+    full_name: str
+    birth_date: date
+    sex: Sex
+    card: str | None = None
 
 
 class SubmissionDetail(SubmissionSummary):

@@ -4,6 +4,7 @@ knows what to fix; a record with any problem is not stored at all."""
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,8 @@ class OutOfRange(ValueError):
 
 RENAMED_BY_3176 = {"XML13": {"MA_NOI_DI": "MA_CSKCB_DI", "MA_NOI_DEN": "MA_CSKCB_DEN"}}  # QĐ 130 name: 3176's
 CARD_FIELDS = ("MA_THE_BHYT", "MA_DKBD", "GT_THE_TU", "GT_THE_DEN")
+# What SO_CCCD may hold besides a personal ID: nothing (a newborn), an old 9-digit ID card (CMND), a passport.
+IDENTITY_DOCUMENT = re.compile(r"|[0-9]{9}|[A-Z][0-9]{7,8}|[A-Z]{2}[0-9]{7}")
 
 
 def _moment(value: str) -> datetime:
@@ -220,6 +223,9 @@ class RecordOutcome:
     visit: Visit | None = None
     problems: Problems = field(default_factory=Problems)
     notes: list[dict[str, Any]] = field(default_factory=list)
+    # No personal ID yet (an old 9-digit ID card, a passport, a newborn): who the record says it is, so
+    # the visit can wait for identification instead of being lost.
+    unidentified: dict[str, Any] | None = None
 
 
 def birth_of(row: Row) -> tuple[date | None, str]:
@@ -295,7 +301,8 @@ def _read_into(
                      record=facility_code, sender=sender)
 
     # the person
-    personal_id = x1.checked("SO_CCCD", check_personal_id, required=True)
+    document = x1.text("SO_CCCD", max_length=20) or ""
+    personal_id = x1.checked("SO_CCCD", check_personal_id) if IDENTITY_DOCUMENT.fullmatch(document) is None else None
     full_name = x1.text("HO_TEN", required=True, max_length=255)
     birth, precision = birth_of(x1)
     sex = SEX.get(x1.choice("GIOI_TINH", ("1", "2", "3"), required=True) or "")
@@ -414,12 +421,15 @@ def _read_into(
     if problems:
         return outcome
 
-    existing = person_with(personal_id)
+    if personal_id is None:
+        outcome.unidentified = {"document": document or None, "full_name": full_name, "birth_date": birth.isoformat(),
+                                "sex": sex, "card": card.code if card else None}
+    existing = person_with(personal_id) if personal_id else None
     if existing is not None and (fold(existing.full_name) != fold(full_name) or existing.birth_date.year != birth.year):
         problems.add("XML1.SO_CCCD", N_("This personal ID number belongs to someone else in the health book (the name "
                                         "or the birth year differ). Check the number before sending again."))
         return outcome
-    outcome.person = existing or Administrative(
+    outcome.person = None if personal_id is None else existing or Administrative(
         person_id=uuid.uuid4().hex, full_name=full_name, birth_date=birth, birth_date_precision=precision,
         sex=sex, personal_id=personal_id, ethnicity=ETHNICITY.get(x1.text("MA_DANTOC") or "", x1.text("MA_DANTOC")),
         nationality=NATIONALITY.get(x1.text("MA_QUOCTICH") or "", x1.text("MA_QUOCTICH")),

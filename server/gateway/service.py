@@ -81,6 +81,7 @@ class Gateway:
             "received_at": received_at.isoformat(timespec="seconds"),
             "accepted": sum(r["status"] == "accepted" for r in records),
             "rejected": sum(r["status"] == "rejected" for r in records),
+            "waiting_identification": sum(r["status"] == "waiting_identification" for r in records),
             "records": records,
         }
         self.submissions.finish(submission_id, "processed", json.dumps(receipt, ensure_ascii=False))
@@ -99,6 +100,14 @@ class Gateway:
         entry: dict[str, Any] = {"ma_lk": outcome.ma_lk, "notes": outcome.notes, "errors": outcome.problems.items}
         if outcome.problems or outcome.visit is None:
             return {**entry, "status": "rejected", "visit_id": None, "person_created": False}
+        if outcome.unidentified is not None:
+            self.submissions.hold_unidentified(facility_code, outcome.ma_lk, outcome.unidentified,
+                                               outcome.visit.model_dump_json())
+            note = {"message": N_("No personal ID number yet (SO_CCCD): the visit is kept, waiting for "
+                                  "identification. Send this MA_LK again with the person's ID number to put it "
+                                  "in their health book."), "params": {}}
+            return {**entry, "notes": [*entry["notes"], note], "status": "waiting_identification",
+                    "visit_id": None, "person_created": False}
         try:
             with self.database.transaction():
                 person_id = self.books.person_id_for(outcome.person.personal_id)
@@ -107,6 +116,7 @@ class Gateway:
                     person_id = self.books.save_person(outcome.person)
                 visit_id = self.books.save_visit(person_id, outcome.visit, source_key=outcome.ma_lk,
                                                  source_version=version)
+                self.submissions.release_identified(facility_code, outcome.ma_lk)
         except NewerVersionStored as newer:
             problem = {"field": "THONGTINHOSO.NGAYLAP",
                        "message": N_("A newer version of this record (made {newer}) was received before; this older "

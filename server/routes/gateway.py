@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api_client.models import SubmissionDetail, SubmissionPage, SubmissionReceipt
+from api_client.models import SubmissionDetail, SubmissionPage, SubmissionReceipt, UnidentifiedVisit
 from locales import negotiate, translations
 
 from ..errors import ApiError, not_found
@@ -94,3 +94,9 @@ async def read_submission(submission_id: Annotated[str, Path(max_length=64)], re
         raise not_found()
     translate = translations(negotiate(request.headers.get("accept-language"))).gettext
     return JSONResponse(described(found, translate))
+
+
+@router.get("/gateway/unidentified", response_model=list[UnidentifiedVisit])
+async def unidentified_visits(request: Request) -> JSONResponse:
+    """The key's facility's visits still waiting for the person's ID number (newest first)."""
+    return JSONResponse(request.app.state.submissions.unidentified_of(facility_of(request)))

@@ -142,3 +142,12 @@ def m006_replay_and_order(db: Database) -> None:
     db["submissions"].add_column("body_sha256", str)
     db["submissions"].create_index(["facility_code", "body_sha256"])
     db["visits"].add_column("source_version", str)
+
+
+@migrations()
+def m007_unidentified_visits(db: Database) -> None:
+    """Visits whose person has no personal ID yet: kept, listed for the facility, joined when identified."""
+    db["unidentified_visits"].create(
+        {"facility_code": str, "source_key": str, "received_at": str, "identity": str, "visit": str},
+        pk=("facility_code", "source_key"),
+    )

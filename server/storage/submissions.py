@@ -90,6 +90,28 @@ class SubmissionStore(Store):
         ).fetchone()
         return _submission(*row) if row else None
 
+    # ------------------------------------------------------------ visits waiting for identification
+
+    def hold_unidentified(self, facility_code: str, source_key: str, identity: dict[str, Any], visit_json: str) -> None:
+        with self._database.transaction() as db:
+            db["unidentified_visits"].upsert(
+                {"facility_code": facility_code, "source_key": source_key, "received_at": now_utc(),
+                 "identity": json.dumps(identity, ensure_ascii=False), "visit": visit_json},
+                pk=("facility_code", "source_key"),
+            )
+
+    def release_identified(self, facility_code: str, source_key: str) -> None:
+        """The record came again with the person's ID: its visit is in the book now."""
+        self.db.execute("DELETE FROM unidentified_visits WHERE facility_code = ? AND source_key = ?",
+                        [facility_code, source_key])
+
+    def unidentified_of(self, facility_code: str, limit: int = 200) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT source_key, received_at, identity FROM unidentified_visits WHERE facility_code = ? "
+            "ORDER BY received_at DESC LIMIT ?", [facility_code, limit],
+        ).fetchall()
+        return [{"ma_lk": key, "received_at": at, **json.loads(identity)} for key, at, identity in rows]
+
     def record_refusal(self, facility_code: str, reason: str) -> str:
         """An envelope refused before archiving (bad signature, malformed): its reason, not its bytes."""
         submission_id = uuid.uuid4().hex

@@ -551,3 +551,35 @@ async def test_a_referral_with_the_field_names_of_qd_3176_is_read(http, login, c
     book = await hung_book(http, login)
     stored = next(v for v in book.visits if v.id == record["visit_id"])
     assert stored.referral.to_facility_code == visit.referral.to_facility_code
+
+
+@pytest.mark.parametrize("document", ["", "012345678", "B1234567"])
+async def test_a_visit_without_a_personal_id_waits_for_identification_then_joins_the_book(http, credentials,
+                                                                                          data_dir, document):
+    own = credentials["01902"]
+    key = {"Authorization": f"Bearer {own.api_key}"}
+    person, visit = stranger(41)
+    identified = envelope([(person, visit, "01902-U-1")])
+    before = visits_in(data_dir)
+    waiting = await send(http, sign_envelope(with_field(identified, "SO_CCCD", document), own.key_pem,
+                                             own.cert_pem), own.api_key)
+    receipt = waiting.json()
+    assert waiting.status_code == 200 and receipt["waiting_identification"] == 1 and receipt["rejected"] == 0
+    assert receipt["records"][0]["status"] == "waiting_identification"
+    assert any("chờ định danh" in note for note in receipt["records"][0]["notes"])
+    [listed] = (await http.get("/api/v1/gateway/unidentified", headers=key)).json()
+    assert (listed["ma_lk"], listed["full_name"], listed["document"]) == ("01902-U-1", person.full_name, document or None)
+    assert visits_in(data_dir) == before, "not in anybody's book yet"
+
+    joined = (await send(http, sign_envelope(identified, own.key_pem, own.cert_pem), own.api_key)).json()
+    assert joined["records"][0]["status"] == "accepted"
+    assert (await http.get("/api/v1/gateway/unidentified", headers=key)).json() == []
+    assert visits_in(data_dir) == before + 1
+
+
+async def test_a_malformed_personal_id_is_still_a_field_error(http, credentials):
+    own = credentials["01902"]
+    person, visit = stranger(42)
+    body = with_field(envelope([(person, visit, "01902-U-2")]), "SO_CCCD", "00123")
+    [record] = (await send(http, sign_envelope(body, own.key_pem, own.cert_pem), own.api_key)).json()["records"]
+    assert record["status"] == "rejected" and record["errors"][0]["field"] == "XML1.SO_CCCD"
