@@ -400,6 +400,7 @@ class Visit(Model):
     re_exam: ReExamAppointment | None = None
     signed_at: datetime | None = None  # when the facility signed the submission
     received_at: datetime | None = None
+    incomplete: bool = False  # some rows the facility sent were refused; its resend of the MA_LK replaces this
 
     @field_validator("diagnoses")
     @classmethod
@@ -629,6 +630,7 @@ class AccessLogEntry(Model):
 class RecordReceipt(Model):
     ma_lk: str | None
     status: Literal["accepted", "rejected", "waiting_identification"]
+    incomplete: bool = False  # accepted without the rows named in `errors`
     visit_id: str | None = None
     person_created: bool = False
     errors: list[ErrorDetail] = []  # field: "XML1.MA_THE_BHYT"

@@ -159,6 +159,7 @@ class VisitDetail:
     progress: list[tuple[str, str]] = field(default_factory=list)  # (when, what) from XML5
     papers: list[Paper] = field(default_factory=list)
     signature: str = ""
+    incomplete: str = ""  # some rows the facility sent were refused: say that something may be missing
 
 
 def _facts(pairs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
@@ -269,4 +270,7 @@ def build_visit_detail(visit: Visit, t: Translator) -> VisitDetail:
         papers=papers,
         signature=t("Digitally signed by {facility} at {time}", facility=visit.facility_name,
                     time=t.datetime(visit.signed_at)) if visit.signed_at else "",
+        incomplete=t("Part of what {facility} sent for this visit could not be read, so this page may be "
+                     "missing something. The facility has been told and will send it again.",
+                     facility=visit.facility_name) if visit.incomplete else "",
     )

@@ -7,6 +7,7 @@ import flet as ft
 from .. import theme
 from ..components import (
     Ui,
+    banner,
     card,
     empty_state,
     heading,
@@ -68,6 +69,8 @@ def VisitDetailView():
     controls: list[ft.Control] = [
         back,
         ft.Semantics(identifier="visit-title", content=heading(detail.title, ui, level=1)),
+        *([banner(detail.incomplete, ui, tone="warning", icon=ft.Icons.INFO_OUTLINE, identifier="visit-incomplete")]
+          if detail.incomplete else []),
         card([info_row(t("Facility"), detail.facility, ui), info_row(t("Type of visit"), detail.kind, ui),
               info_row(t("Time"), detail.dates, ui), *[info_row(label, value, ui) for label, value in detail.facts]]),
         section(t("Diagnoses"), [

@@ -226,6 +226,7 @@ class RecordOutcome:
     # No personal ID yet (an old 9-digit ID card, a passport, a newborn): who the record says it is, so
     # the visit can wait for identification instead of being lost.
     unidentified: dict[str, Any] | None = None
+    left_out: list[dict[str, Any]] = field(default_factory=list)  # rows of XML2–14 refused, by field
 
 
 def birth_of(row: Row) -> tuple[date | None, str]:
@@ -338,84 +339,116 @@ def _read_into(
     treatment_days = x1.number("SO_NGAY_DTRI")
     diagnoses = diagnoses_of(x1)
 
-    prescriptions = []
-    for values in hoso.tables.get("XML2", []):
-        row = Row("XML2", values, problems, latest)
+    partial = Problems()  # rows of XML2–14 left out: the visit is stored without them, marked incomplete
+
+    def rows_of(table: str, build: Callable[[Row], Any], *, first_only: bool = False) -> list[Any]:
+        """Each row of a table other than XML1 on its own: a row with a problem is left out and named."""
+        kept = []
+        for values in hoso.tables.get(table, [])[:1] if first_only else hoso.tables.get(table, []):
+            row = Row(table, values, Problems(), latest)
+            try:
+                item = build(row)
+            except ValidationError as error:  # a model rule the field checks do not cover
+                for detail in error.errors():
+                    row.problems.add(f"{table}." + ".".join(str(part) for part in detail["loc"]).upper(),
+                                     detail["msg"])
+                item = None
+            problems.warnings.extend(row.problems.warnings)
+            if row.problems:
+                partial.items.extend(row.problems.items)
+            elif item is not None:
+                kept.append(item)
+        return kept
+
+    def prescription(row: Row) -> PrescriptionItem | None:
         name = row.text("TEN_THUOC", required=True, max_length=1024)
         quantity = row.number("SO_LUONG", required=True)
-        if name and quantity is not None:
-            prescriptions.append(PrescriptionItem(
-                drug_code=row.text("MA_THUOC"), name=name, strength=row.text("HAM_LUONG"),
-                unit=row.text("DON_VI_TINH"), route=row.text("DUONG_DUNG"), dosage=row.text("LIEU_DUNG"),
-                usage=row.text("CACH_DUNG"), quantity=quantity, prescribed_at=row.moment("NGAY_YL"),
-                prescriber=row.text("MA_BAC_SI"),
-            ))
-    procedures = []
-    for values in hoso.tables.get("XML3", []):
-        row = Row("XML3", values, problems, latest)
+        if name is None or quantity is None:
+            return None
+        return PrescriptionItem(
+            drug_code=row.text("MA_THUOC"), name=name, strength=row.text("HAM_LUONG"),
+            unit=row.text("DON_VI_TINH"), route=row.text("DUONG_DUNG"), dosage=row.text("LIEU_DUNG"),
+            usage=row.text("CACH_DUNG"), quantity=quantity, prescribed_at=row.moment("NGAY_YL"),
+            prescriber=row.text("MA_BAC_SI"),
+        )
+
+    def procedure(row: Row) -> Procedure | None:
         name = row.text("TEN_DICH_VU")
-        if name:  # rows with only TEN_VAT_TU are supplies, not procedures
-            procedures.append(Procedure(code=row.text("MA_DICH_VU"), name=name, quantity=row.number("SO_LUONG"),
-                                        performed_at=row.moment("NGAY_TH_YL") or row.moment("NGAY_YL")))
-    labs = []
-    for values in hoso.tables.get("XML4", []):
-        row = Row("XML4", values, problems, latest)
+        if not name:  # rows with only TEN_VAT_TU are supplies, not procedures
+            return None
+        return Procedure(code=row.text("MA_DICH_VU"), name=name, quantity=row.number("SO_LUONG"),
+                         performed_at=row.moment("NGAY_TH_YL") or row.moment("NGAY_YL"))
+
+    def lab_result(row: Row) -> LabResult | None:
         name = row.text("TEN_CHI_SO", required=True)
-        if name:
-            labs.append(LabResult(code=row.text("MA_CHI_SO"), name=name, value=row.text("GIA_TRI") or "",
-                                  unit=row.text("DON_VI_DO"), description=row.text("MO_TA"),
-                                  conclusion=row.text("KET_LUAN"), resulted_at=row.moment("NGAY_KQ")))
-    notes = []
-    for values in hoso.tables.get("XML5", []):
-        row = Row("XML5", values, problems, latest)
-        notes.append(ClinicalNote(recorded_at=row.moment("THOI_DIEM_DBLS"), note=row.text("DIEN_BIEN_LS"),
-                                  stage=row.text("GIAI_DOAN_BENH"), consultation=row.text("HOI_CHAN"),
-                                  surgery=row.text("PHAU_THUAT")))
-    discharge_paper = summary = referral = re_exam = None
-    if rows7 := hoso.tables.get("XML7"):
-        row = Row("XML7", rows7[0], problems, latest)
+        if not name:
+            return None
+        return LabResult(code=row.text("MA_CHI_SO"), name=name, value=row.text("GIA_TRI") or "",
+                         unit=row.text("DON_VI_DO"), description=row.text("MO_TA"),
+                         conclusion=row.text("KET_LUAN"), resulted_at=row.moment("NGAY_KQ"))
+
+    def clinical_note(row: Row) -> ClinicalNote:
+        return ClinicalNote(recorded_at=row.moment("THOI_DIEM_DBLS"), note=row.text("DIEN_BIEN_LS"),
+                            stage=row.text("GIAI_DOAN_BENH"), consultation=row.text("HOI_CHAN"),
+                            surgery=row.text("PHAU_THUAT"))
+
+    def discharge_paper_of(row: Row) -> DischargePaper | None:
         admitted_at, discharged_at = row.moment("NGAY_VAO", required=True), row.moment("NGAY_RA", required=True)
         diagnosis, issued = row.text("CHAN_DOAN_RV", required=True), row.day("NGAY_CT", required=True)
         leave = row.number("SO_NGAY_NGHI")
-        if admitted_at and discharged_at and diagnosis and issued:
-            discharge_paper = DischargePaper(
-                archive_number=row.text("SO_LUU_TRU"), admitted_at=admitted_at, discharged_at=discharged_at,
-                diagnosis=diagnosis, treatment_method=row.text("PP_DIEUTRI"), notes=row.text("GHI_CHU"),
-                leave_days=int(leave) if leave is not None else None, doctor_name=row.text("TEN_BS"), issued_on=issued,
-            )
-    if rows8 := hoso.tables.get("XML8"):
-        row = Row("XML8", rows8[0], problems, latest)
+        if not (admitted_at and discharged_at and diagnosis and issued):
+            return None
+        return DischargePaper(
+            archive_number=row.text("SO_LUU_TRU"), admitted_at=admitted_at, discharged_at=discharged_at,
+            diagnosis=diagnosis, treatment_method=row.text("PP_DIEUTRI"), notes=row.text("GHI_CHU"),
+            leave_days=int(leave) if leave is not None else None, doctor_name=row.text("TEN_BS"), issued_on=issued,
+        )
+
+    def summary_of(row: Row) -> RecordSummary:
         result = row.choice("KET_QUA_DTRI", tuple(str(n) for n in range(1, 9)))
-        summary = RecordSummary(
+        return RecordSummary(
             disease_course=row.text("QT_BENHLY"), key_results=row.text("TOMTAT_KQ"),
             treatment_method=row.text("PP_DIEUTRI"), outcome=int(result) if result else None,
             notes=row.text("GHI_CHU"), issued_on=row.day("NGAY_CT"),
         )
-    if rows13 := hoso.tables.get("XML13"):
-        row = Row("XML13", rows13[0], problems, latest)
+
+    def referral_of(row: Row) -> Referral | None:
         number_, destination = row.text("GIAY_CHUYEN_TUYEN", required=True), row.checked(
             "MA_NOI_DEN", check_facility_code, required=True)
         reason = row.choice("MA_LYDO_CT", ("1", "2"))
         issued = row.day("NGAY_CT") or (ended or started or received_at).date()
-        if number_ and destination:
-            referral = Referral(
-                number=number_, to_facility_code=destination, clinical_signs=row.text("DAU_HIEU_LS"),
-                diagnosis=row.text("CHAN_DOAN_RV"), disease_course=row.text("QT_BENHLY"),
-                key_results=row.text("TOMTAT_KQ"), treatment_method=row.text("PP_DIEUTRI"),
-                reason={"1": "meets_criteria", "2": "patient_request"}.get(reason or ""),
-                next_treatment=row.text("HUONG_DIEU_TRI"), transport=row.text("PHUONGTIEN_VC"),
-                doctor_name=row.text("TEN_BS"), issued_on=issued,
-            )
-    if rows14 := hoso.tables.get("XML14"):
-        row = Row("XML14", rows14[0], problems, latest)
-        number_, when, issued = (row.text("SO_GIAYHEN_KL", required=True), row.moment("NGAY_HEN_KL", required=True, future=True),
+        if not (number_ and destination):
+            return None
+        return Referral(
+            number=number_, to_facility_code=destination, clinical_signs=row.text("DAU_HIEU_LS"),
+            diagnosis=row.text("CHAN_DOAN_RV"), disease_course=row.text("QT_BENHLY"),
+            key_results=row.text("TOMTAT_KQ"), treatment_method=row.text("PP_DIEUTRI"),
+            reason={"1": "meets_criteria", "2": "patient_request"}.get(reason or ""),
+            next_treatment=row.text("HUONG_DIEU_TRI"), transport=row.text("PHUONGTIEN_VC"),
+            doctor_name=row.text("TEN_BS"), issued_on=issued,
+        )
+
+    def re_exam_of(row: Row) -> ReExamAppointment | None:
+        number_, when, issued = (row.text("SO_GIAYHEN_KL", required=True),
+                                 row.moment("NGAY_HEN_KL", required=True, future=True),
                                  row.day("NGAY_CT", required=True))
         place = row.checked("MA_CSKCB", check_facility_code) or facility_code
-        if number_ and when and issued:
-            re_exam = ReExamAppointment(number=number_, appointment_at=when, facility_code=place,
-                                        facility_name=facility_name if place == sender else None,
-                                        diagnosis=row.text("CHAN_DOAN_RV"), doctor_name=row.text("TEN_BS"),
-                                        issued_on=issued)
+        if not (number_ and when and issued):
+            return None
+        return ReExamAppointment(number=number_, appointment_at=when, facility_code=place,
+                                 facility_name=facility_name if place == sender else None,
+                                 diagnosis=row.text("CHAN_DOAN_RV"), doctor_name=row.text("TEN_BS"),
+                                 issued_on=issued)
+
+    prescriptions = rows_of("XML2", prescription)
+    procedures = rows_of("XML3", procedure)
+    labs = rows_of("XML4", lab_result)
+    notes = rows_of("XML5", clinical_note)
+    discharge_paper = next(iter(rows_of("XML7", discharge_paper_of, first_only=True)), None)
+    summary = next(iter(rows_of("XML8", summary_of, first_only=True)), None)
+    referral = next(iter(rows_of("XML13", referral_of, first_only=True)), None)
+    re_exam = next(iter(rows_of("XML14", re_exam_of, first_only=True)), None)
+    outcome.left_out = partial.items
 
     outcome.ma_lk = ma_lk
     if problems:
@@ -445,6 +478,6 @@ def _read_into(
         doctor_advice=x1.text("GHI_CHU"), weight_kg=weight or None,
         treatment_days=int(treatment_days) if treatment_days is not None else None, record_summary=summary,
         discharge_paper=discharge_paper, referral=referral, re_exam=re_exam,
-        signed_at=received_at, received_at=received_at,
+        signed_at=received_at, received_at=received_at, incomplete=bool(outcome.left_out),
     )
     return outcome

@@ -97,7 +97,9 @@ class Gateway:
             now=datetime.fromtimestamp(self.clock(), UTC), received_at=received_at,
             person_with=self.books.administrative_for,
         )
-        entry: dict[str, Any] = {"ma_lk": outcome.ma_lk, "notes": outcome.notes, "errors": outcome.problems.items}
+        entry: dict[str, Any] = {"ma_lk": outcome.ma_lk, "notes": outcome.notes,
+                                 "errors": outcome.problems.items + outcome.left_out,
+                                 "incomplete": bool(outcome.left_out) and not outcome.problems}
         if outcome.problems or outcome.visit is None:
             return {**entry, "status": "rejected", "visit_id": None, "person_created": False}
         if outcome.unidentified is not None:

@@ -212,3 +212,24 @@ async def test_signing_out_from_any_screen_shows_sign_in_and_keeps_nothing(open_
     assert app.button("Đăng nhập bằng VNeID")
     assert "Trần Thị Mai" not in app.text_content()
     assert app.state.book is None and app.session_service.auth.tokens is None
+
+
+async def test_a_visit_stored_without_a_refused_row_says_something_may_be_missing(open_app, http, data_dir):
+    import base64
+
+    from server.gateway.signing import load_credentials, sign_envelope
+
+    from ..server.test_gateway import envelope, hung_visit, send, tables_for
+
+    own = load_credentials(data_dir / "demo" / "facilities" / "01902")
+    person, visit = hung_visit()
+    tables = tables_for(person, visit, "01902-I-1")
+    good = envelope([(person, visit, "01902-I-1")])
+    broken = good.replace(base64.b64encode(tables["XML2"]), base64.b64encode(
+        tables["XML2"].replace(b"<SO_LUONG>5</SO_LUONG>", b"<SO_LUONG>many</SO_LUONG>")))
+    [record] = (await send(http, sign_envelope(broken, own.key_pem, own.cert_pem), own.api_key)).json()["records"]
+    assert record["incomplete"]
+    app = await open_app("001055001234")
+    await app.navigate(f"/visits/{record['visit_id']}")
+    await app.settle()
+    assert any(text.startswith("Một phần dữ liệu Bệnh viện Đa khoa Ba Đình gửi") for text in app.texts()), app.texts()

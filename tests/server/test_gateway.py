@@ -179,17 +179,26 @@ async def test_an_entity_hidden_in_an_inner_table_is_not_read(http, credentials)
     assert record["status"] == "rejected" and record["errors"][0]["field"] == "XML2"
 
 
-async def test_a_quantity_that_is_not_a_number_is_refused_and_the_book_still_opens(http, login, credentials):
+async def test_one_bad_prescription_row_leaves_it_out_and_the_visit_is_stored_incomplete(http, login, credentials):
     person, visit = hung_visit()
     tables = tables_for(person, visit, "01902-N-1")
     good = envelope([(person, visit, "01902-N-1")])
     broken = good.replace(base64.b64encode(tables["XML2"]),
                           base64.b64encode(tables["XML2"].replace(b"<SO_LUONG>5</SO_LUONG>", b"<SO_LUONG>NaN</SO_LUONG>")))
+    assert broken != good
     own = credentials["01902"]
     receipt = (await send(http, sign_envelope(broken, own.key_pem, own.cert_pem), own.api_key)).json()
-    assert receipt["rejected"] == 1
-    assert receipt["records"][0]["errors"][0]["field"] == "XML2.SO_LUONG"
-    assert "01902-N-1" not in {v.id for v in (await hung_book(http, login)).visits}, "nothing half-stored"
+    [record] = receipt["records"]
+    assert (receipt["accepted"], record["incomplete"]) == (1, True)
+    assert record["errors"][0]["field"] == "XML2.SO_LUONG"
+    stored = next(v for v in (await hung_book(http, login)).visits if v.id == record["visit_id"])
+    assert stored.incomplete and len(stored.prescriptions) == len(visit.prescriptions) - 1
+    assert stored.diagnoses == visit.diagnoses, "the valid tables are all there"
+
+    resent = (await send(http, sign_envelope(good, own.key_pem, own.cert_pem), own.api_key)).json()
+    assert resent["records"][0]["visit_id"] == record["visit_id"] and not resent["records"][0]["incomplete"]
+    stored = next(v for v in (await hung_book(http, login)).visits if v.id == record["visit_id"])
+    assert not stored.incomplete and len(stored.prescriptions) == len(visit.prescriptions)
 
 
 async def test_a_future_visit_and_a_borrowed_id_are_refused_by_field(http, credentials):
