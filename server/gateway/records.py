@@ -66,6 +66,7 @@ class OutOfRange(ValueError):
 
 RENAMED_BY_3176 = {"XML13": {"MA_NOI_DI": "MA_CSKCB_DI", "MA_NOI_DEN": "MA_CSKCB_DEN"}}  # QĐ 130 name: 3176's
 CARD_FIELDS = ("MA_THE_BHYT", "MA_DKBD", "GT_THE_TU", "GT_THE_DEN")
+CLINIC_OPENS = "0730"  # the time given to an appointment that names only its day (as the record-visit form does)
 # What SO_CCCD may hold besides a personal ID: nothing (a newborn), an old 9-digit ID card (CMND), a passport.
 IDENTITY_DOCUMENT = re.compile(r"|[0-9]{9}|[A-Z][0-9]{7,8}|[A-Z]{2}[0-9]{7}")
 
@@ -148,10 +149,10 @@ class Row:
 
     def moment(self, name: str, *, required: bool = False, future: bool = False) -> datetime | None:
         """A time of something that happened, or (`future`) of an appointment; an appointment written as
-        a day alone (yyyyMMdd, as some software does) is read as that day's start, with a warning."""
+        a day alone (yyyyMMdd, as some software does) is read as the opening of that day, with a warning."""
         value = self.values.get(name, "").strip()
         if future and len(value) == 8 and value.isdigit():
-            self.values = {**self.values, name: value + "0000"}
+            self.values = {**self.values, name: value + CLINIC_OPENS}
             self.problems.warn(self._where(name), N_("{field}: the day {value} was read without a time."),
                                value=value)
         return self._parsed(name, lambda value: self._in_range(_moment(value), future), required=required,
@@ -448,6 +449,12 @@ def _read_into(
     summary = next(iter(rows_of("XML8", summary_of, first_only=True)), None)
     referral = next(iter(rows_of("XML13", referral_of, first_only=True)), None)
     re_exam = next(iter(rows_of("XML14", re_exam_of, first_only=True)), None)
+    if re_exam is None and (first_date := (x1.text("NGAY_TAI_KHAM") or "").split(";")[0].strip()):
+        # no slip (XML14), only the date in XML1: the book still shows when to come back
+        when = Row("XML1", {"NGAY_TAI_KHAM": first_date}, problems, latest).moment("NGAY_TAI_KHAM", future=True)
+        if when is not None:
+            re_exam = ReExamAppointment(number="", appointment_at=when, facility_code=facility_code,
+                                        facility_name=facility_name, issued_on=(ended or started or received_at).date())
     outcome.left_out = partial.items
 
     outcome.ma_lk = ma_lk

@@ -592,3 +592,16 @@ async def test_a_malformed_personal_id_is_still_a_field_error(http, credentials)
     body = with_field(envelope([(person, visit, "01902-U-2")]), "SO_CCCD", "00123")
     [record] = (await send(http, sign_envelope(body, own.key_pem, own.cert_pem), own.api_key)).json()["records"]
     assert record["status"] == "rejected" and record["errors"][0]["field"] == "XML1.SO_CCCD"
+
+
+async def test_a_re_exam_date_in_xml1_alone_is_shown_when_no_slip_comes(http, login, credentials):
+    own = credentials["01902"]
+    person, visit = hung_visit()
+    come_back = (TODAY + timedelta(days=14)).strftime("%Y%m%d")
+    tables = tables_for(person, visit, "01902-K-1")
+    assert "XML14" not in tables
+    body = with_field(build_envelope("01902", [tables], TODAY), "NGAY_TAI_KHAM", f"{come_back};20991231")
+    [record] = (await send(http, sign_envelope(body, own.key_pem, own.cert_pem), own.api_key)).json()["records"]
+    assert record["status"] == "accepted", record["errors"]
+    stored = next(v for v in (await hung_book(http, login)).visits if v.id == record["visit_id"])
+    assert stored.re_exam is not None and stored.re_exam.appointment_at.date() == TODAY + timedelta(days=14)
