@@ -398,7 +398,8 @@ class Visit(Model):
     discharge_paper: DischargePaper | None = None
     referral: Referral | None = None
     re_exam: ReExamAppointment | None = None
-    signed_at: datetime | None = None  # when the facility signed the submission
+    signed_at: datetime | None = None  # when the facility signed, if its signature says so (a signed property)
+    signed_by: str | None = None  # the facility certificate's subject, serial and issuer
     received_at: datetime | None = None
     incomplete: bool = False  # some rows the facility sent were refused; its resend of the MA_LK replaces this
 

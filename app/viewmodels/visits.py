@@ -166,6 +166,17 @@ def _facts(pairs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
     return [(label, value) for label, value in pairs if value]
 
 
+def signature_line(visit: Visit, t: Translator) -> str:
+    """Who signed, and when if the signature says so; otherwise when the book received it, said as such."""
+    if visit.signed_at:
+        return t("Digitally signed by {facility} at {time}", facility=visit.facility_name,
+                 time=t.datetime(local(visit.signed_at)))
+    if visit.signed_by and visit.received_at:
+        return t("Digitally signed by {facility}; received by the health book at {time}",
+                 facility=visit.facility_name, time=t.datetime(local(visit.received_at)))
+    return ""
+
+
 def build_visit_detail(visit: Visit, t: Translator) -> VisitDetail:
     started, ended = local(visit.started_at), local(visit.ended_at) if visit.ended_at else None
     dates = t.datetime(started) if ended is None else f"{t.datetime(started)} – {t.datetime(ended)}"
@@ -268,8 +279,7 @@ def build_visit_detail(visit: Visit, t: Translator) -> VisitDetail:
         summary=summary,
         progress=progress,
         papers=papers,
-        signature=t("Digitally signed by {facility} at {time}", facility=visit.facility_name,
-                    time=t.datetime(visit.signed_at)) if visit.signed_at else "",
+        signature=signature_line(visit, t),
         incomplete=t("Part of what {facility} sent for this visit could not be read, so this page may be "
                      "missing something. The facility has been told and will send it again.",
                      facility=visit.facility_name) if visit.incomplete else "",

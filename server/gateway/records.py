@@ -265,13 +265,14 @@ def diagnoses_of(row: Row) -> list[Diagnosis]:
 
 def read_record(
     hoso: Hoso, *, sender: str, facility_name: str | None, now: datetime, received_at: datetime,
-    person_with: Callable[[str], Administrative | None],
+    person_with: Callable[[str], Administrative | None], signer: str | None = None,
+    signed_at: datetime | None = None,
 ) -> RecordOutcome:
     """The record's person and visit, or the problems that keep it out; never half of it."""
     outcome = RecordOutcome(hoso.ma_lk)
     try:
         _read_into(outcome, hoso, sender=sender, facility_name=facility_name, now=now,
-                   received_at=received_at, person_with=person_with)
+                   received_at=received_at, person_with=person_with, signer=signer, signed_at=signed_at)
     except ValidationError as error:  # a model rule that the field checks do not cover
         table = MODEL_TABLES.get(error.title, "XML1")
         for detail in error.errors():
@@ -283,7 +284,8 @@ def read_record(
 
 def _read_into(
     outcome: RecordOutcome, hoso: Hoso, *, sender: str, facility_name: str | None, now: datetime,
-    received_at: datetime, person_with: Callable[[str], Administrative | None],
+    received_at: datetime, person_with: Callable[[str], Administrative | None], signer: str | None,
+    signed_at: datetime | None,
 ) -> RecordOutcome:
     problems = outcome.problems
     latest = (now + timedelta(days=1)).date()
@@ -485,6 +487,6 @@ def _read_into(
         doctor_advice=x1.text("GHI_CHU"), weight_kg=weight or None,
         treatment_days=int(treatment_days) if treatment_days is not None else None, record_summary=summary,
         discharge_paper=discharge_paper, referral=referral, re_exam=re_exam,
-        signed_at=received_at, received_at=received_at, incomplete=bool(outcome.left_out),
+        signed_at=signed_at, signed_by=signer, received_at=received_at, incomplete=bool(outcome.left_out),
     )
     return outcome

@@ -63,8 +63,9 @@ class Gateway:
     def _open(self, facility_code: str, body: bytes) -> Envelope:
         if len(body) > MAX_ENVELOPE_BYTES:
             parse_safely(body)  # raises the size refusal
-        verified = verify_envelope(parse_safely(body), self.submissions.certificate(facility_code))
-        envelope = read_envelope(verified)
+        signed = verify_envelope(parse_safely(body), self.submissions.certificate(facility_code))
+        envelope = read_envelope(signed.root)
+        envelope.signer, envelope.signed_at = signed.signer, signed.signed_at
         if envelope.facility_code != facility_code:
             raise SubmissionRefused(403, "facility_mismatch",
                                     N_("MACSKCB {sent} is not the facility of this API key ({own})."),
@@ -74,8 +75,9 @@ class Gateway:
     def _store_all(self, submission_id: str, facility_code: str, envelope: Envelope,
                    received_at: datetime) -> dict[str, Any]:
         facility_name = self.books.facility_name(facility_code)
-        version = record_version(envelope.created_on)
-        records = [self._store(hoso, facility_code, facility_name, received_at, version) for hoso in envelope.records]
+        version = record_version(envelope.created_on, envelope.signed_at)
+        records = [self._store(hoso, facility_code, facility_name, received_at, version, envelope)
+                   for hoso in envelope.records]
         receipt = {
             "submission_id": submission_id, "facility_code": facility_code,
             "received_at": received_at.isoformat(timespec="seconds"),
@@ -90,12 +92,12 @@ class Gateway:
         return receipt
 
     def _store(self, hoso, facility_code: str, facility_name: str | None, received_at: datetime,
-               version: str | None) -> dict[str, Any]:
+               version: str | None, envelope: Envelope) -> dict[str, Any]:
         """One record, all or nothing: the person (new or found) and the visit in one transaction."""
         outcome = read_record(
             hoso, sender=facility_code, facility_name=facility_name,
             now=datetime.fromtimestamp(self.clock(), UTC), received_at=received_at,
-            person_with=self.books.administrative_for,
+            person_with=self.books.administrative_for, signer=envelope.signer, signed_at=envelope.signed_at,
         )
         entry: dict[str, Any] = {"ma_lk": outcome.ma_lk, "notes": outcome.notes,
                                  "errors": outcome.problems.items + outcome.left_out,
@@ -155,12 +157,13 @@ class Gateway:
         return len(pending)
 
 
-def record_version(created_on: str) -> str | None:
-    """NGAYLAP as yyyyMMddHHmm, so that versions compare as text; None when it is not a date."""
+def record_version(created_on: str, signed_at: datetime | None) -> str | None:
+    """NGAYLAP as yyyyMMddHHmm, then the signing time when signed: versions compare as text. None when
+    NGAYLAP is not a date."""
     digits = created_on.strip()
     if not digits.isdigit() or len(digits) not in (8, 12):
         return None
-    return digits.ljust(12, "0")
+    return digits.ljust(12, "0") + (" " + signed_at.astimezone(UTC).isoformat() if signed_at else "")
 
 
 def refusal_json(refusal: SubmissionRefused) -> str:

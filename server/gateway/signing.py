@@ -40,9 +40,10 @@ ALLOWED_TRANSFORMS = {
 _NS = {"ds": DSIG_NS}
 
 
-def sign_envelope(envelope: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
+def sign_envelope(envelope: bytes, key_pem: bytes, cert_pem: bytes, now: datetime.datetime | None = None) -> bytes:
     """Signs as hospital software does: the signature inside CHUKYDONVI (an exporter's empty one, or
-    one made here), inclusive C14N 1.0, the enveloped transform, the certificate in X509Data."""
+    one made here), inclusive C14N 1.0, the enveloped transform, the certificate in X509Data; and, as
+    the signing tools do, the signing time as a signed SignatureProperty."""
     root = etree.fromstring(envelope)
     holder = root.find("CHUKYDONVI")
     if holder is None:
@@ -53,9 +54,15 @@ def sign_envelope(envelope: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
     holder.append(signature)
     reference = xmlsec.template.add_reference(signature, xmlsec.Transform.SHA256, uri="")
     xmlsec.template.add_transform(reference, xmlsec.Transform.ENVELOPED)
+    xmlsec.template.add_reference(signature, xmlsec.Transform.SHA256, uri="#signing-time")
     xmlsec.template.x509_data_add_certificate(
         xmlsec.template.add_x509_data(xmlsec.template.ensure_key_info(signature)))
+    properties = etree.SubElement(etree.SubElement(signature, f"{{{DSIG_NS}}}Object"),
+                                  f"{{{DSIG_NS}}}SignatureProperties", Id="signing-time")
+    etree.SubElement(etree.SubElement(properties, f"{{{DSIG_NS}}}SignatureProperty", Target=""),
+                     "SigningTime").text = (now or datetime.datetime.now(datetime.UTC)).isoformat(timespec="seconds")
     context = xmlsec.SignatureContext()
+    context.register_id(properties, "Id")
     context.key = xmlsec.Key.from_memory(key_pem, xmlsec.KeyFormat.PEM)
     context.key.load_cert_from_memory(cert_pem, xmlsec.KeyFormat.CERT_PEM)
     context.sign(signature)
@@ -66,8 +73,18 @@ def refused(message: str, **params: str) -> SubmissionRefused:
     return SubmissionRefused(422, "signature_invalid", message, **params)
 
 
-def verify_envelope(root: etree._Element, cert_pem: str) -> etree._Element:
-    """The envelope as verified: records are read from this tree, which the signature covers whole."""
+@dataclass(frozen=True)
+class Signed:
+    """A verified envelope: records are read from `root`, which the signature covers whole."""
+
+    root: etree._Element
+    signer: str  # the registered certificate's subject, serial and issuer
+    signed_at: datetime.datetime | None  # only from a signed property (XAdES SigningTime); else unknown
+
+
+def verify_envelope(root: etree._Element, cert_pem: str) -> Signed:
+    """One reference to the whole document, and optionally references to the signature's own signed
+    properties (XAdES SignedProperties, SignatureProperties), from which the signing time is read."""
     signatures = root.findall(".//ds:Signature", _NS)
     if root.tag != "GIAMDINHHS" or len(signatures) != 1 or signatures[0].getparent() is not root.find("CHUKYDONVI"):
         raise refused(N_("Put exactly one signature, inside CHUKYDONVI of the GIAMDINHHS envelope."))
@@ -76,21 +93,48 @@ def verify_envelope(root: etree._Element, cert_pem: str) -> etree._Element:
     references = signature.findall("ds:SignedInfo/ds:Reference", _NS)
     if method is None or method.get("Algorithm") != RSA_SHA256:
         raise refused(N_("Sign with RSA-SHA256 (rsa-sha256); other signature methods are not accepted."))
-    if len(references) != 1 or references[0].get("URI") != "":
+    properties = {element.get("Id"): element for element in signature.iterfind("ds:Object//*[@Id]", _NS)}
+    whole = [reference for reference in references if reference.get("URI") == ""]
+    others = [reference.get("URI") or "" for reference in references if reference.get("URI") != ""]
+    if len(whole) != 1 or any(not uri.startswith("#") or uri[1:] not in properties for uri in others):
         raise refused(N_("The signature must cover the whole GIAMDINHHS envelope (one Reference with URI=\"\")."))
-    digest = references[0].find("ds:DigestMethod", _NS)
-    transforms = {t.get("Algorithm") for t in references[0].findall("ds:Transforms/ds:Transform", _NS)}
-    if digest is None or digest.get("Algorithm") != SHA256 or not transforms <= ALLOWED_TRANSFORMS:
-        raise refused(N_("Use the SHA-256 digest and only the enveloped and canonicalisation transforms."))
+    for reference in references:
+        digest = reference.find("ds:DigestMethod", _NS)
+        transforms = {t.get("Algorithm") for t in reference.findall("ds:Transforms/ds:Transform", _NS)}
+        if digest is None or digest.get("Algorithm") != SHA256 or not transforms <= ALLOWED_TRANSFORMS:
+            raise refused(N_("Use the SHA-256 digest and only the enveloped and canonicalisation transforms."))
     try:
         context = xmlsec.SignatureContext()
         context.key = xmlsec.Key.from_memory(cert_pem.encode(), xmlsec.KeyFormat.CERT_PEM)
+        for element in properties.values():
+            context.register_id(element, "Id")
         context.verify(signature)
     except (xmlsec.Error, ValueError, TypeError) as error:  # whatever fails, it did not verify
         raise refused(N_("The facility signature in CHUKYDONVI does not verify ({detail}). Sign the envelope "
                          "again with the certificate registered for your facility."),
                       detail=type(error).__name__) from None
-    return root
+    signed_properties = [properties[uri[1:]] for uri in others]
+    return Signed(root, signer_of(cert_pem), signing_time(signed_properties))
+
+
+def signer_of(cert_pem: str) -> str:
+    cert = x509.load_pem_x509_certificate(cert_pem.encode())
+    return f"{cert.subject.rfc4514_string()} (serial {cert.serial_number:X}, issuer {cert.issuer.rfc4514_string()})"
+
+
+def signing_time(signed: list[etree._Element]) -> datetime.datetime | None:
+    """XAdES SigningTime, or a signing tool's SignatureProperty holding a time, if it was signed."""
+    for element in signed:
+        for node in element.iter():
+            if not isinstance(node.tag, str) or not node.text:
+                continue
+            if etree.QName(node).localname in ("SigningTime", "SigningDateTime", "DateTime"):
+                try:
+                    moment = datetime.datetime.fromisoformat(node.text.strip().replace("Z", "+00:00"))
+                except ValueError:
+                    continue
+                return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+    return None
 
 
 @dataclass(frozen=True)

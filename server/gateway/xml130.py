@@ -79,6 +79,8 @@ class Envelope:
     facility_code: str
     created_on: str
     records: list[Hoso]
+    signer: str | None = None  # set once the signature is verified
+    signed_at: datetime | None = None
 
 
 def records_of(table: etree._Element) -> list[dict[str, str]]:

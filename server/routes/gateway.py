@@ -75,7 +75,7 @@ def described(submission: dict, translate) -> dict:
 
 @router.get("/gateway/submissions", response_model=SubmissionPage)
 async def list_submissions(
-    request: Request, limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0)] = 0,
+    request: Request, limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JSONResponse:
     """The key's facility's envelopes, newest first: when, whether processed or refused, how many records."""
     facility_code = facility_of(request)

@@ -15,7 +15,7 @@ from lxml import etree
 from server.gateway.signing import sign_envelope
 from server.gateway.xml130 import DSIG_NS
 
-from .test_gateway import envelope, hung_visit, one_changed, send, stranger, visits_in
+from .test_gateway import envelope, hung_book, hung_visit, one_changed, send, stranger, visits_in
 
 SIGNERS = Path(__file__).parent / "signers"
 
@@ -117,3 +117,31 @@ async def test_our_signer_fills_the_empty_chukydonvi_an_exporter_leaves(http, cr
     assert signature.getparent() is root.find("CHUKYDONVI")
     answer = await send(http, signed, own.api_key)
     assert answer.status_code == 200 and answer.json()["accepted"] == 1
+
+
+async def test_who_signed_and_when_come_from_the_signature_only(http, login, credentials, tmp_path):
+    from app.i18n import Translator
+    from app.viewmodels.visits import signature_line
+
+    own = credentials["01902"]
+    person, visit = hung_visit()
+    ours = (await send(http, sign_envelope(envelope([(person, visit, "01902-S-1")]), own.key_pem, own.cert_pem),
+                       own.api_key)).json()
+    foreign = (await send(http, sign_with_the_jdk(envelope([(person, visit, "01902-S-2")]), own, tmp_path),
+                          own.api_key)).json()
+    visits = {v.id: v for v in (await hung_book(http, login)).visits}
+    timed, untimed = visits[ours["records"][0]["visit_id"]], visits[foreign["records"][0]["visit_id"]]
+    assert timed.signed_at is not None and "MA_CSKCB 01902" in timed.signed_by
+    assert untimed.signed_at is None and "MA_CSKCB 01902" in untimed.signed_by
+    assert "nhận lúc" in signature_line(untimed, Translator("vi")).lower()
+
+
+async def test_a_changed_signing_time_breaks_the_signature(http, credentials):
+    own = credentials["01902"]
+    person, visit = hung_visit()
+    signed = sign_envelope(envelope([(person, visit, "01902-S-3")]), own.key_pem, own.cert_pem)
+    forged = re.sub(rb"<SigningTime>[^<]+</SigningTime>", b"<SigningTime>2020-01-01T00:00:00+00:00</SigningTime>",
+                    signed)
+    assert forged != signed
+    answer = await send(http, forged, own.api_key)
+    assert answer.status_code == 422 and answer.json()["error"]["code"] == "signature_invalid"

@@ -605,3 +605,9 @@ async def test_a_re_exam_date_in_xml1_alone_is_shown_when_no_slip_comes(http, lo
     assert record["status"] == "accepted", record["errors"]
     stored = next(v for v in (await hung_book(http, login)).visits if v.id == record["visit_id"])
     assert stored.re_exam is not None and stored.re_exam.appointment_at.date() == TODAY + timedelta(days=14)
+
+
+async def test_a_page_far_beyond_the_end_is_a_clear_422(http, credentials):
+    key = {"Authorization": f"Bearer {credentials['01902'].api_key}"}
+    answer = await http.get("/api/v1/gateway/submissions?offset=99999999999999999999", headers=key)
+    assert answer.status_code == 422 and answer.json()["error"]["details"][0]["field"] == "offset"
