@@ -17,7 +17,8 @@ from starlette.routing import get_route_path
 from api_client.identifiers import N_
 
 from .edge import ASGIApp, Receive, Scope, Send
-from .errors import ApiError, envelope_response, methods_at, not_authenticated
+from .deps import get_caller
+from .errors import ApiError, envelope_response, methods_at
 
 JSON_BODY_LIMIT = 64 * 1024
 # Paths with a body of their own kind: (limit, whether a bearer token authenticates it).
@@ -45,7 +46,7 @@ class RequestLimits:
         limit, needs_token = OWN_LIMITS.get(get_route_path(scope), (JSON_BODY_LIMIT, True))
         try:
             if needs_token:
-                await authenticate(request)
+                await get_caller(request)  # the verifier caches it: the route's own check is free
             if limit is not None:
                 receive = await buffered(receive, request, limit)
         except ApiError as error:
@@ -60,14 +61,6 @@ class RequestLimits:
 def has_body(request: Request) -> bool:
     length = request.headers.get("content-length")
     return "transfer-encoding" in request.headers or (length is not None and length != "0")
-
-
-async def authenticate(request: Request) -> None:
-    """The same check the routes make; the verifier caches it, so the route's second one is free."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise not_authenticated()
-    await request.app.state.verifier.verify(token.strip())
 
 
 async def buffered(receive: Receive, request: Request, limit: int) -> Receive:

@@ -75,9 +75,7 @@ class Gateway:
     def _store_all(self, submission_id: str, facility_code: str, envelope: Envelope,
                    received_at: datetime) -> dict[str, Any]:
         facility_name = self.books.facility_name(facility_code)
-        version = record_version(envelope.created_on, envelope.signed_at)
-        records = [self._store(hoso, facility_code, facility_name, received_at, version, envelope)
-                   for hoso in envelope.records]
+        records = [self._store(hoso, facility_code, facility_name, received_at, envelope) for hoso in envelope.records]
         receipt = {
             "submission_id": submission_id, "facility_code": facility_code,
             "received_at": received_at.isoformat(timespec="seconds"),
@@ -92,7 +90,7 @@ class Gateway:
         return receipt
 
     def _store(self, hoso, facility_code: str, facility_name: str | None, received_at: datetime,
-               version: str | None, envelope: Envelope) -> dict[str, Any]:
+               envelope: Envelope) -> dict[str, Any]:
         """One record, all or nothing: the person (new or found) and the visit in one transaction."""
         outcome = read_record(
             hoso, sender=facility_code, facility_name=facility_name,
@@ -104,36 +102,36 @@ class Gateway:
                                  "incomplete": bool(outcome.left_out) and not outcome.problems}
         if outcome.problems or outcome.visit is None:
             return {**entry, "status": "rejected", "visit_id": None, "person_created": False}
-        if outcome.unidentified is not None:
-            self.submissions.hold_unidentified(facility_code, outcome.ma_lk, outcome.unidentified,
-                                               outcome.visit.model_dump_json())
-            note = {"message": N_("No personal ID number yet (SO_CCCD): the visit is kept, waiting for "
-                                  "identification. Send this MA_LK again with the person's ID number to put it "
-                                  "in their health book."), "params": {}}
-            return {**entry, "notes": [*entry["notes"], note], "status": "waiting_identification",
-                    "visit_id": None, "person_created": False}
+        def refused(message: str, field: str = "HOSO", **params: Any) -> dict[str, Any]:
+            problem = {"field": field, "message": message, "params": params}
+            return {**entry, "errors": [*entry["errors"], problem], "status": "rejected", "visit_id": None,
+                    "person_created": False}
+
         try:
+            if outcome.unidentified is not None:
+                self.submissions.hold_unidentified(facility_code, outcome.ma_lk, outcome.unidentified,
+                                                   outcome.visit.model_dump_json())
+                note = {"message": N_("No personal ID number yet (SO_CCCD): the visit is kept, waiting for "
+                                      "identification. Send this MA_LK again with the person's ID number to put it "
+                                      "in their health book."), "params": {}}
+                return {**entry, "notes": [*entry["notes"], note], "status": "waiting_identification",
+                        "visit_id": None, "person_created": False}
             with self.database.transaction():
                 person_id = self.books.person_id_for(outcome.person.personal_id)
                 created = person_id is None
                 if created:
                     person_id = self.books.save_person(outcome.person)
                 visit_id = self.books.save_visit(person_id, outcome.visit, source_key=outcome.ma_lk,
-                                                 source_version=version)
+                                                 source_version=record_version(envelope.created_on,
+                                                                               envelope.signed_at))
                 self.submissions.release_identified(facility_code, outcome.ma_lk)
         except NewerVersionStored as newer:
-            problem = {"field": "THONGTINHOSO.NGAYLAP",
-                       "message": N_("A newer version of this record (made {newer}) was received before; this older "
-                                     "one was not stored."), "params": {"newer": newer.stored_version}}
-            return {**entry, "errors": [*entry["errors"], problem], "status": "rejected", "visit_id": None,
-                    "person_created": False}
+            return refused(N_("A newer version of this record (made {newer}) was received before; this older "
+                              "one was not stored."), "THONGTINHOSO.NGAYLAP", newer=newer.stored_version)
         except Exception:  # noqa: BLE001 - a record nobody foresaw must not sink the envelope or the server
             log.exception("could not store record %s from %s", (outcome.ma_lk or "?")[:24], facility_code)
-            problem = {"field": "HOSO", "message": N_("This record could not be stored because of an error on our "
-                                                      "side. Nothing of it was kept; send it again later."),
-                       "params": {}}
-            return {**entry, "errors": [*entry["errors"], problem], "status": "rejected", "visit_id": None,
-                    "person_created": False}
+            return refused(N_("This record could not be stored because of an error on our side. Nothing of it "
+                              "was kept; send it again later."))
         return {**entry, "status": "accepted", "visit_id": visit_id, "person_created": created}
 
     def recover(self) -> int:
