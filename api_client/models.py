@@ -279,6 +279,8 @@ class LabResult(Model):
     description: str | None = None  # MO_TA
     conclusion: str | None = None  # KET_LUAN
     resulted_at: datetime | None = None  # NGAY_KQ
+    reader: str | None = None  # MA_BS_DOC_KQ: who read the result
+    reader_name: str | None = None  # from the facility's practitioner list
 
 
 class Procedure(Model):
@@ -302,7 +304,8 @@ class PrescriptionItem(Model):
     usage: str | None = None  # CACH_DUNG
     quantity: float = Field(ge=0)  # SO_LUONG
     prescribed_at: datetime | None = None  # NGAY_YL
-    prescriber: str | None = None  # MA_BAC_SI
+    prescriber: str | None = None  # MA_BAC_SI (practising-certificate number)
+    prescriber_name: str | None = None  # from the facility's practitioner list
 
 
 class ClinicalNote(Model):
@@ -626,6 +629,27 @@ class AccessLogEntry(Model):
 
 
 # ---------------------------------------------------------------- the gateway's receipt
+
+
+class Practitioner(Model):
+    """One line of a facility's practitioner list: who MA_BAC_SI / MA_BS_DOC_KQ codes are."""
+
+    code: str = Field(min_length=1, max_length=255)  # practising-certificate number (CCHN)
+    full_name: str = Field(min_length=1, max_length=255)
+    title: str | None = Field(default=None, max_length=50)  # "BS.", "BSCKI.", "ĐD.", "YS."
+
+
+class PractitionerList(Model):
+    practitioners: list[Practitioner] = Field(max_length=5000)
+
+    @field_validator("practitioners")
+    @classmethod
+    def _codes_unique(cls, value: list[Practitioner]) -> list[Practitioner]:
+        codes = [p.code for p in value]
+        if len(set(codes)) != len(codes):
+            raise PydanticCustomError("duplicate_code", N_("Each practitioner code may appear only once."))
+        return value
+
 
 
 class RecordReceipt(Model):

@@ -79,7 +79,7 @@ def dx(code: str, name: str, main: bool = False) -> Diagnosis:
 
 def drug(name: str, strength: str, unit: str, quantity: float, dosage: str, usage: str, when: datetime) -> PrescriptionItem:
     return PrescriptionItem(
-        name=name, strength=strength, unit=unit, route="Uống", quantity=quantity, dosage=dosage,
+        name=name, strength=strength, unit=unit, route="1.01", quantity=quantity, dosage=dosage,
         usage=usage, prescribed_at=when,
     )
 
@@ -476,6 +476,22 @@ def save_book(store: BookStore, book: Book) -> str:
 
 
 GATEWAY_FACILITIES = ("01901", "01902")
+# Practising-certificate numbers (CCHN) as the Hà Nội health department writes them.
+PRACTITIONERS = {
+    "01901": [("000318/HNO-CCHN", "Nguyễn Thị Thu", "BS."), ("002741/HNO-CCHN", "Đỗ Văn Nam", "YS.")],
+    "01902": [("004567/HNO-CCHN", "Lê Minh Đức", "BSCKI."), ("005120/HNO-CCHN", "Phạm Thu Hà", "BS."),
+              ("006233/HNO-CCHN", "Vũ Hoàng Long", "BS.")],
+}
+
+
+def seed_practitioners(store: BookStore) -> None:
+    """The demo facilities' practitioner lists, unless a facility has sent its own."""
+    from api_client.models import Practitioner
+
+    for code, people in PRACTITIONERS.items():
+        if not store.practitioners(code):
+            store.save_practitioners(code, [Practitioner(code=number, full_name=name, title=title)
+                                            for number, name, title in people])
 
 
 def seed_gateway_credentials(submissions, data_dir: Path) -> None:

@@ -25,6 +25,7 @@ JSON_BODY_LIMIT = 64 * 1024
 OWN_LIMITS = {
     "/v1/clinic/qr-decode": (3 * 1024 * 1024, True),  # a camera picture
     "/v1/gateway/submissions": (None, False),  # facility key and streaming limit in the route
+    "/v1/gateway/practitioners": (None, False),  # likewise
 }
 METHODS_WITH_BODY = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from api_client.code_lists import route_name
 from api_client.icd10 import fold
 from api_client.identifiers import N_
 from api_client.models import LabResult, Visit
@@ -133,6 +134,8 @@ class MedicineRow:
     dosage: str
     usage: str
     quantity: str  # "30 Viên"
+    route: str = ""  # "Uống", from the Ministry's DUONG_DUNG code
+    prescriber: str = ""  # "BS. Trần Thị Bình", when the facility listed its practitioners
 
 
 @dataclass(frozen=True)
@@ -193,13 +196,16 @@ def build_visit_detail(visit: Visit, t: Translator) -> VisitDetail:
             reference=reference_range(lab, t),
             flag=flag,
             flag_label=t(LAB_FLAG_LABEL[flag]) if flag in LAB_FLAG_LABEL else "",
-            note=" — ".join(part for part in (lab.description, lab.conclusion) if part),
+            note=" — ".join(part for part in (lab.description, lab.conclusion,
+                                              t("read by {name}", name=lab.reader_name) if lab.reader_name else None)
+                            if part),
         ))
     medicines = [
         MedicineRow(
             name=" ".join(part for part in (item.name, item.strength) if part),
             dosage=item.dosage or "", usage=item.usage or "",
             quantity=" ".join(part for part in (t.number(item.quantity), item.unit) if part),
+            route=route_name(item.route) or "", prescriber=item.prescriber_name or "",
         )
         for item in visit.prescriptions
     ]

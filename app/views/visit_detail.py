@@ -94,7 +94,10 @@ def VisitDetailView():
                 text(m.name, ui, bold=True),
                 text(t("Dose: {dosage}", dosage=m.dosage), ui) if m.dosage else ft.Container(),
                 text(t("How to take: {usage}", usage=m.usage), ui) if m.usage else ft.Container(),
+                text(t("Route: {route}", route=m.route), ui) if m.route else ft.Container(),
                 text(t("Quantity: {quantity}", quantity=m.quantity), ui, size=ui.type.small, color=theme.MUTED),
+                text(t("Prescribed by {name}", name=m.prescriber), ui, size=ui.type.small, color=theme.MUTED)
+                if m.prescriber else ft.Container(),
             ], spacing=2)
             for m in detail.medicines
         ], ui, identifier="prescription"))

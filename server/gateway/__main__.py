@@ -20,7 +20,7 @@ import httpx
 
 from api_client.models import VIETNAM_TZ
 
-from ..demo import FACILITIES, nguyen_van_hung, synthetic_book
+from ..demo import FACILITIES, PRACTITIONERS, nguyen_van_hung, synthetic_book
 from .signing import load_credentials, sign_envelope
 from .xml130 import build_envelope, tables_for
 
@@ -38,7 +38,9 @@ def sample_records(people: int, facility_code: str, *, seed: int = 130, today: d
         book = nguyen_van_hung(today) if index == 0 else synthetic_book(rng, rng.randint(10**6, 10**7), today)
         template = book.visits[-1] if book.visits else nguyen_van_hung(today).visits[-1]
         start = datetime.now(VIETNAM_TZ).replace(second=0, microsecond=0) - timedelta(hours=2, minutes=index)
+        prescriber = next(iter(PRACTITIONERS.get(facility_code, [])), (None,))[0]
         visit = template.model_copy(update={
+            "prescriptions": [p.model_copy(update={"prescriber": prescriber}) for p in template.prescriptions],
             "facility_code": facility_code, "facility_name": facility_name, "started_at": start,
             "ended_at": start + timedelta(minutes=40), "re_exam": None, "referral": None, "discharge_paper": None,
             "record_summary": None,

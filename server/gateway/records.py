@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from api_client.code_lists import ethnicity_name, nationality_name, occupation_name
 from api_client.icd10 import fold, icd10_name
 from api_client.identifiers import (
     N_,
@@ -21,6 +22,7 @@ from api_client.identifiers import (
     check_facility_code,
     check_icd10,
     check_personal_id,
+    check_phone,
     personal_id_matches,
 )
 from api_client.models import (
@@ -43,8 +45,6 @@ from .xml130 import Hoso
 
 FUTURE_TOLERANCE = timedelta(minutes=10)  # clocks of hospital servers drift
 SEX = {"1": "male", "2": "female", "3": "undetermined"}
-ETHNICITY = {"01": "Kinh"}
-NATIONALITY = {"704": "Việt Nam", "VN": "Việt Nam", "VNM": "Việt Nam"}
 TABLE_NOTES = {
     "XML6": N_("Table {table} (HIV/AIDS care) is not shown in the health book and was not stored."),
     "XML15": N_("Table {table} (tuberculosis) is not shown in the health book and was not stored."),
@@ -228,6 +228,7 @@ class RecordOutcome:
     # the visit can wait for identification instead of being lost.
     unidentified: dict[str, Any] | None = None
     left_out: list[dict[str, Any]] = field(default_factory=list)  # rows of XML2–14 refused, by field
+    card: InsuranceCard | None = None  # the card the record names: a known person's card on file follows it
 
 
 def birth_of(row: Row) -> tuple[date | None, str]:
@@ -251,6 +252,20 @@ def birth_of(row: Row) -> tuple[date | None, str]:
     return birth, precision
 
 
+def phone_of(row: Row) -> str | None:
+    """DIEN_THOAI is the patient's or a relative's phone, written every way people write phones: a
+    number we cannot read is left out with a warning rather than refusing the visit."""
+    value = row.text("DIEN_THOAI")
+    if value is None:
+        return None
+    try:
+        return check_phone(value.replace("-", "")[:20])
+    except PydanticCustomError:
+        row.problems.warn(row._where("DIEN_THOAI"), N_("{field}: the phone number {value} was not kept (it must "
+                                                         "start with 0 or +84 and have 10 or 11 digits)."), value=value)
+        return None
+
+
 def diagnoses_of(row: Row) -> list[Diagnosis]:
     """MA_BENH_CHINH first, then MA_BENH_KT; names from CHAN_DOAN_RV when it lists one per code."""
     main = row.checked("MA_BENH_CHINH", check_icd10, required=True)
@@ -266,13 +281,14 @@ def diagnoses_of(row: Row) -> list[Diagnosis]:
 def read_record(
     hoso: Hoso, *, sender: str, facility_name: str | None, now: datetime, received_at: datetime,
     person_with: Callable[[str], Administrative | None], signer: str | None = None,
-    signed_at: datetime | None = None,
+    signed_at: datetime | None = None, practitioner_name: Callable[[str | None], str | None] = lambda code: None,
 ) -> RecordOutcome:
     """The record's person and visit, or the problems that keep it out; never half of it."""
     outcome = RecordOutcome(hoso.ma_lk)
     try:
         _read_into(outcome, hoso, sender=sender, facility_name=facility_name, now=now,
-                   received_at=received_at, person_with=person_with, signer=signer, signed_at=signed_at)
+                   received_at=received_at, person_with=person_with, signer=signer, signed_at=signed_at,
+                   practitioner_name=practitioner_name)
     except ValidationError as error:  # a model rule that the field checks do not cover
         table = MODEL_TABLES.get(error.title, "XML1")
         for detail in error.errors():
@@ -285,7 +301,7 @@ def read_record(
 def _read_into(
     outcome: RecordOutcome, hoso: Hoso, *, sender: str, facility_name: str | None, now: datetime,
     received_at: datetime, person_with: Callable[[str], Administrative | None], signer: str | None,
-    signed_at: datetime | None,
+    signed_at: datetime | None, practitioner_name: Callable[[str | None], str | None],
 ) -> RecordOutcome:
     problems = outcome.problems
     latest = (now + timedelta(days=1)).date()
@@ -313,6 +329,7 @@ def _read_into(
     if personal_id and birth and sex and not personal_id_matches(personal_id, birth.year, sex):
         problems.add("XML1.SO_CCCD", N_("The personal ID number does not match the birth year or the sex."))
     blood_group = x1.text("NHOM_MAU", max_length=5)
+    phone = phone_of(x1)
     x1.newest_card()
     card_code = x1.text("MA_THE_BHYT")
     card = None
@@ -372,7 +389,7 @@ def _read_into(
             drug_code=row.text("MA_THUOC"), name=name, strength=row.text("HAM_LUONG"),
             unit=row.text("DON_VI_TINH"), route=row.text("DUONG_DUNG"), dosage=row.text("LIEU_DUNG"),
             usage=row.text("CACH_DUNG"), quantity=quantity, prescribed_at=row.moment("NGAY_YL"),
-            prescriber=row.text("MA_BAC_SI"),
+            prescriber=(prescriber := row.text("MA_BAC_SI")), prescriber_name=practitioner_name(prescriber),
         )
 
     def procedure(row: Row) -> Procedure | None:
@@ -388,7 +405,8 @@ def _read_into(
             return None
         return LabResult(code=row.text("MA_CHI_SO"), name=name, value=row.text("GIA_TRI") or "",
                          unit=row.text("DON_VI_DO"), description=row.text("MO_TA"),
-                         conclusion=row.text("KET_LUAN"), resulted_at=row.moment("NGAY_KQ"))
+                         conclusion=row.text("KET_LUAN"), resulted_at=row.moment("NGAY_KQ"),
+                         reader=(reader := row.text("MA_BS_DOC_KQ")), reader_name=practitioner_name(reader))
 
     def clinical_note(row: Row) -> ClinicalNote:
         return ClinicalNote(recorded_at=row.moment("THOI_DIEM_DBLS"), note=row.text("DIEN_BIEN_LS"),
@@ -471,11 +489,12 @@ def _read_into(
         problems.add("XML1.SO_CCCD", N_("This personal ID number belongs to someone else in the health book (the name "
                                         "or the birth year differ). Check the number before sending again."))
         return outcome
+    outcome.card = card
     outcome.person = None if personal_id is None else existing or Administrative(
         person_id=uuid.uuid4().hex, full_name=full_name, birth_date=birth, birth_date_precision=precision,
-        sex=sex, personal_id=personal_id, ethnicity=ETHNICITY.get(x1.text("MA_DANTOC") or "", x1.text("MA_DANTOC")),
-        nationality=NATIONALITY.get(x1.text("MA_QUOCTICH") or "", x1.text("MA_QUOCTICH")),
-        address=x1.text("DIA_CHI"), phone=None, blood_group=blood_group, insurance=card,
+        sex=sex, personal_id=personal_id, ethnicity=ethnicity_name(x1.text("MA_DANTOC")),
+        nationality=nationality_name(x1.text("MA_QUOCTICH")), occupation=occupation_name(x1.text("MA_NGHE_NGHIEP")),
+        address=x1.text("DIA_CHI"), phone=phone, blood_group=blood_group, insurance=card,
     )
     outcome.visit = Visit(
         id=uuid.uuid4().hex, facility_code=facility_code, facility_name=facility_name or facility_code,

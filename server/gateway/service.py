@@ -96,6 +96,7 @@ class Gateway:
             hoso, sender=facility_code, facility_name=facility_name,
             now=datetime.fromtimestamp(self.clock(), UTC), received_at=received_at,
             person_with=self.books.administrative_for, signer=envelope.signer, signed_at=envelope.signed_at,
+            practitioner_name=lambda code: self.books.practitioner_name(facility_code, code),
         )
         entry: dict[str, Any] = {"ma_lk": outcome.ma_lk, "notes": outcome.notes,
                                  "errors": outcome.problems.items + outcome.left_out,
@@ -124,6 +125,9 @@ class Gateway:
                 visit_id = self.books.save_visit(person_id, outcome.visit, source_key=outcome.ma_lk,
                                                  source_version=record_version(envelope.created_on,
                                                                                envelope.signed_at))
+                if outcome.card is not None:
+                    self.books.follow_card(person_id, outcome.card, facility_code=facility_code,
+                                           source_key=outcome.ma_lk, visit_started_at=outcome.visit.started_at)
                 self.submissions.release_identified(facility_code, outcome.ma_lk)
         except NewerVersionStored as newer:
             return refused(N_("A newer version of this record (made {newer}) was received before; this older "

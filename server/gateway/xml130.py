@@ -197,7 +197,7 @@ def tables_for(person: Administrative, visit: Visit, ma_lk: str) -> dict[str, by
     if visit.lab_results:
         tables["XML4"] = _table("CHITIEU_CHITIET_DICHVUCANLAMSANG", "DSACH_CHI_TIET_CLS", "CHI_TIET_CLS", [
             {"MA_LK": ma_lk, "STT": i, "MA_CHI_SO": lab.code, "TEN_CHI_SO": lab.name, "GIA_TRI": lab.value,
-             "DON_VI_DO": lab.unit, "MO_TA": lab.description, "KET_LUAN": lab.conclusion,
+             "DON_VI_DO": lab.unit, "MO_TA": lab.description, "KET_LUAN": lab.conclusion, "MA_BS_DOC_KQ": lab.reader,
              "NGAY_KQ": moment12(lab.resulted_at)}
             for i, lab in enumerate(visit.lab_results, start=1)
         ])

@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from api_client.models import SubmissionDetail, SubmissionPage, SubmissionReceipt, UnidentifiedVisit
+from api_client.models import (
+    PractitionerList,
+    SubmissionDetail,
+    SubmissionPage,
+    SubmissionReceipt,
+    UnidentifiedVisit,
+)
 from locales import negotiate, translations
+
+from api_client.identifiers import N_
 
 from ..errors import ApiError, not_found
 from ..gateway.service import render_receipt
@@ -18,16 +28,19 @@ from ..gateway.xml130 import MAX_ENVELOPE_BYTES, SubmissionRefused
 router = APIRouter(tags=["gateway"])
 
 
-async def read_limited(request: Request) -> bytes:
+PRACTITIONER_LIST_BYTES = 1024 * 1024
+
+
+async def read_limited(request: Request, limit: int = MAX_ENVELOPE_BYTES) -> bytes:
     """Stop reading past the limit: a huge body is refused without being held in memory."""
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_ENVELOPE_BYTES:
-        return b"x" * (MAX_ENVELOPE_BYTES + 1)
+    if declared and declared.isdigit() and int(declared) > limit:
+        return b"x" * (limit + 1)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_ENVELOPE_BYTES:
-            return b"x" * (MAX_ENVELOPE_BYTES + 1)
+        if size > limit:
+            return b"x" * (limit + 1)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -100,3 +113,26 @@ async def read_submission(submission_id: Annotated[str, Path(max_length=64)], re
 async def unidentified_visits(request: Request) -> JSONResponse:
     """The key's facility's visits still waiting for the person's ID number (newest first)."""
     return JSONResponse(request.app.state.submissions.unidentified_of(facility_of(request)))
+
+
+@router.put("/gateway/practitioners", openapi_extra={"requestBody": {"required": True, "content": {
+    "application/json": {"schema": PractitionerList.model_json_schema(ref_template="#/components/schemas/{model}")}}}})
+async def replace_practitioners(request: Request) -> dict[str, int]:
+    """The facility's practitioner list (practising-certificate number, name, title), replacing the one
+    before, so the book shows "BS. Trần Thị Bình" where a record says MA_BAC_SI. Key before body."""
+    facility_code = facility_of(request)
+    body = await read_limited(request, PRACTITIONER_LIST_BYTES)
+    if len(body) > PRACTITIONER_LIST_BYTES:
+        raise ApiError(413, "body_too_large", N_("The request is too large (at most {kilobytes} KB)."),
+                       kilobytes=PRACTITIONER_LIST_BYTES // 1024)
+    try:
+        listed = PractitionerList.model_validate_json(body)
+    except ValidationError as error:
+        raise RequestValidationError(error.errors(include_url=False)) from None
+    saved = await run_in_threadpool(request.app.state.store.save_practitioners, facility_code, listed.practitioners)
+    return {"saved": saved}
+
+
+@router.get("/gateway/practitioners", response_model=PractitionerList)
+async def list_practitioners(request: Request) -> dict:
+    return {"practitioners": request.app.state.store.practitioners(facility_of(request))}

@@ -18,6 +18,8 @@ from api_client.models import (
     Administrative,
     DependentRef,
     History,
+    InsuranceCard,
+    Practitioner,
     Representative,
     RepresentativeRole,
     StaffAssignment,
@@ -116,6 +118,62 @@ class BookStore(Store):
                                 pk="id")
             self._touch(person_id)
         return visit.id
+
+    def follow_card(self, person_id: str, card: InsuranceCard, *, facility_code: str, source_key: str,
+                    visit_started_at: datetime) -> bool:
+        """A clinic's XML1 names the person's card: the card on file follows it, and the change is
+        recorded, unless the record is older than the one that last set the card or names a card that
+        ends before the one on file (a late resend of an old visit must not bring back an old card)."""
+        with self._database.transaction() as db:
+            row = db.execute("SELECT insurance FROM people WHERE id = ?", [person_id]).fetchone()
+            on_file = InsuranceCard.model_validate_json(row[0]) if row and row[0] else None
+            if on_file == card:
+                return False
+            started = _utc_key(visit_started_at)
+            last = db.execute("SELECT max(visit_started_at) FROM card_changes WHERE person_id = ?",
+                              [person_id]).fetchone()[0]
+            if last and last > started:
+                return False
+            if on_file and on_file.valid_to and card.valid_to and card.valid_to < on_file.valid_to:
+                return False
+            db["card_changes"].insert({
+                "person_id": person_id, "changed_at": now_utc(), "facility_code": facility_code,
+                "source_key": source_key, "visit_started_at": started,
+                "previous": on_file.model_dump_json() if on_file else None, "card": card.model_dump_json(),
+            })
+            db.execute("UPDATE people SET insurance = ? WHERE id = ?", [card.model_dump_json(), person_id])
+            self._touch(person_id)
+        return True
+
+    def card_changes(self, person_id: str) -> list[dict[str, Any]]:
+        return [
+            {"changed_at": at, "facility_code": facility, "previous": json.loads(previous) if previous else None,
+             "card": json.loads(card)}
+            for at, facility, previous, card in self.db.execute(
+                "SELECT changed_at, facility_code, previous, card FROM card_changes WHERE person_id = ? ORDER BY id",
+                [person_id])
+        ]
+
+    def save_practitioners(self, facility_code: str, practitioners: Iterable[Practitioner]) -> int:
+        """The facility's whole list, replacing the one before (people leave, too)."""
+        stamp = now_utc()
+        rows = [{"facility_code": facility_code, **p.model_dump(), "updated_at": stamp} for p in practitioners]
+        with self._database.transaction() as db:
+            db.execute("DELETE FROM practitioners WHERE facility_code = ?", [facility_code])
+            db["practitioners"].insert_all(rows)
+        return len(rows)
+
+    def practitioner_name(self, facility_code: str, code: str | None) -> str | None:
+        """"BS. Trần Thị Bình" for the practising-certificate number a record names, if the facility listed it."""
+        if not code:
+            return None
+        row = self.db.execute("SELECT title, full_name FROM practitioners WHERE facility_code = ? AND code = ?",
+                              [facility_code, code]).fetchone()
+        return " ".join(part for part in row if part) if row else None
+
+    def practitioners(self, facility_code: str) -> list[dict[str, Any]]:
+        return [{"code": code, "full_name": name, "title": title} for code, name, title in self.db.execute(
+            "SELECT code, full_name, title FROM practitioners WHERE facility_code = ? ORDER BY code", [facility_code])]
 
     def add_vaccination(self, person_id: str, vaccination: Vaccination) -> None:
         with self._database.transaction():

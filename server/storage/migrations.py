@@ -151,3 +151,34 @@ def m007_unidentified_visits(db: Database) -> None:
         {"facility_code": str, "source_key": str, "received_at": str, "identity": str, "visit": str},
         pk=("facility_code", "source_key"),
     )
+
+
+@migrations()
+def m008_practitioners_and_card_changes(db: Database) -> None:
+    """Each facility's practitioners, so MA_BAC_SI shows a name; and every change a clinic's XML1 made
+    to a person's insurance card, so the book can say where the card on file came from."""
+    db["practitioners"].create(
+        {"facility_code": str, "code": str, "full_name": str, "title": str, "updated_at": str},
+        pk=("facility_code", "code"),
+    )
+    db["card_changes"].create(
+        {"id": int, "person_id": str, "changed_at": str, "facility_code": str, "source_key": str,
+         "visit_started_at": str, "previous": str, "card": str},
+        pk="id",
+    )
+    db["card_changes"].create_index(["person_id", "visit_started_at"])
+
+
+@migrations()
+def m009_queue_status_and_read_purpose(db: Database) -> None:
+    """A check-in remembers how the patient was identified and where they are in the queue; a line of
+    the access log says why the book was read. Rows from before all came through the book's QR."""
+    db["check_ins"].add_column("method", str)
+    db["check_ins"].add_column("queue_status", str)
+    db.execute("UPDATE check_ins SET method = 'book_qr'")
+    db.execute("UPDATE check_ins SET queue_status = 'waiting' WHERE queue_number IS NOT NULL")
+    db["access_log"].add_column("purpose", str)
+    db["access_log"].add_column("method", str)
+    db.execute("UPDATE access_log SET purpose = 'check_in', method = 'book_qr'")
+    # Identification by BHYT card number looks the card up among every book.
+    db.execute("CREATE INDEX people_insurance_code ON people (json_extract(insurance, '$.code'))")

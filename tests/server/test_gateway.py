@@ -611,3 +611,77 @@ async def test_a_page_far_beyond_the_end_is_a_clear_422(http, credentials):
     key = {"Authorization": f"Bearer {credentials['01902'].api_key}"}
     answer = await http.get("/api/v1/gateway/submissions?offset=99999999999999999999", headers=key)
     assert answer.status_code == 422 and answer.json()["error"]["details"][0]["field"] == "offset"
+
+
+async def test_code_lists_name_what_a_new_persons_xml1_says(http, credentials, data_dir):
+    person, visit = stranger(11)
+    body = envelope([(person, visit, "01902-K-1")])
+    for field, value in [("MA_DANTOC", "02"), ("MA_QUOCTICH", "704"), ("MA_NGHE_NGHIEP", "61110"),
+                         ("DIEN_THOAI", "0912 345 678")]:
+        body = with_field(body, field, value)
+    own = credentials["01902"]
+    [record] = (await send(http, sign_envelope(body, own.key_pem, own.cert_pem), own.api_key)).json()["records"]
+    assert record["status"] == "accepted", record["errors"]
+    row = sqlite3.connect(data_dir / "book.db").execute(
+        "SELECT ethnicity, nationality, occupation, phone FROM people WHERE personal_id = ?",
+        [person.personal_id]).fetchone()
+    assert row == ("Tày", "Việt Nam", "Lao động có kỹ năng trong nông nghiệp, lâm nghiệp và thủy sản", "0912345678")
+
+
+async def test_a_phone_nobody_can_call_is_left_out_with_a_warning_not_a_refusal(http, credentials, data_dir):
+    person, visit = stranger(12)
+    own = credentials["01902"]
+    body = with_field(envelope([(person, visit, "01902-K-2")]), "DIEN_THOAI", "không có")
+    [record] = (await send(http, sign_envelope(body, own.key_pem, own.cert_pem), own.api_key)).json()["records"]
+    assert record["status"] == "accepted"
+    assert any("DIEN_THOAI" in note and "không có" in note for note in record["notes"])
+    assert sqlite3.connect(data_dir / "book.db").execute(
+        "SELECT phone FROM people WHERE personal_id = ?", [person.personal_id]).fetchone() == (None,)
+
+
+async def test_the_facilitys_practitioner_list_names_the_prescriber_and_the_reader(http, login, credentials):
+    own = credentials["01902"]
+    key = {"Authorization": f"Bearer {own.api_key}"}
+    listed = {"practitioners": [{"code": "009999/HNO-CCHN", "full_name": "Trần Thị Bình", "title": "BS."},
+                                {"code": "008888/HNO-CCHN", "full_name": "Ngô Văn Khải", "title": "BSCKI."}]}
+    assert (await http.put("/api/v1/gateway/practitioners", json=listed)).status_code == 401  # the key first
+    assert (await http.put("/api/v1/gateway/practitioners", json=listed, headers=key)).json() == {"saved": 2}
+    assert len((await http.get("/api/v1/gateway/practitioners", headers=key)).json()["practitioners"]) == 2
+    doubled = {"practitioners": listed["practitioners"] * 2}
+    assert (await http.put("/api/v1/gateway/practitioners", json=doubled, headers=key)).status_code == 422
+
+    person, visit = hung_visit()
+    visit = visit.model_copy(update={
+        "prescriptions": [p.model_copy(update={"prescriber": "009999/HNO-CCHN"}) for p in visit.prescriptions],
+        "lab_results": [lab.model_copy(update={"reader": "008888/HNO-CCHN"}) for lab in visit.lab_results]})
+    receipt = (await signed_send(http, credentials, [(person, visit, "01902-P-1")])).json()
+    stored = next(v for v in (await hung_book(http, login)).visits if v.id == receipt["records"][0]["visit_id"])
+    assert {p.prescriber_name for p in stored.prescriptions} == {"BS. Trần Thị Bình"}
+    assert stored.lab_results[0].reader_name == "BSCKI. Ngô Văn Khải"
+
+    other = credentials["01901"]  # another facility's codes are not this one's people
+    assert (await http.get("/api/v1/gateway/practitioners",
+                           headers={"Authorization": f"Bearer {other.api_key}"})).json()["practitioners"] != \
+        listed["practitioners"]
+
+
+async def test_a_newer_visit_updates_a_known_persons_card_and_an_older_one_does_not(http, login, credentials,
+                                                                                    data_dir):
+    person, visit = hung_visit()
+    before = (await hung_book(http, login)).person.insurance
+    renewed = person.insurance.model_copy(update={"code": "HT2010123456789", "registered_facility_code": "01902",
+                                                  "valid_to": date(TODAY.year + 1, 12, 31)})
+    receipt = (await signed_send(http, credentials, [(person.model_copy(update={"insurance": renewed}), visit,
+                                                      "01902-CARD-1")])).json()
+    assert receipt["accepted"] == 1
+    card = (await hung_book(http, login)).person.insurance
+    assert (card.code, card.registered_facility_code) == ("HT2010123456789", "01902")
+    [(previous, new, facility)] = sqlite3.connect(data_dir / "book.db").execute(
+        "SELECT previous, card, facility_code FROM card_changes").fetchall()
+    assert before.code in previous and "HT2010123456789" in new and facility == "01902"
+
+    old_visit = visit.model_copy(update={"started_at": visit.started_at - timedelta(days=400),
+                                         "ended_at": visit.ended_at - timedelta(days=400)})
+    late = (await signed_send(http, credentials, [(person, old_visit, "01902-CARD-0")])).json()
+    assert late["accepted"] == 1  # the visit is stored...
+    assert (await hung_book(http, login)).person.insurance.code == "HT2010123456789"  # ...the old card is not back
