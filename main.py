@@ -101,7 +101,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
 
         # Flet's own FastAPI starts its app manager in the lifespan; it serves only the web app.
         web_app = flet_fastapi.FastAPI(title="Sổ sức khỏe điện tử", docs_url=None, redoc_url=None, openapi_url=None)
-        app_main = create_main(AppConfig.for_server(public_url, config.idp_issuer))
+        app_main = create_main(AppConfig.for_server(public_url, config.idp_issuer, config.clock))
         web_app.mount("/", flet_fastapi.app(app_main, no_cdn=True, assets_dir=str(ROOT / "assets")))
     outer = Edge(api=api_app, idp=idp_app, web=web_app)
     return outer
@@ -124,7 +124,8 @@ DEMO_ACCOUNTS_TEXT = """Demo accounts (password: demo)
   001192006789  Hoàng Thị Lan     receptionist, facility 01901
   001098003456  Đỗ Minh Quân      community digital-technology volunteer
   001180005678  Vũ Thị Hạnh       provincial health department official
-  001085007890  Ngô Thanh Bình    doctor, facility 01902"""
+  001085007890  Ngô Thanh Bình    doctor, facility 01902
+  001191006543  Đặng Thu Hương    nurse, facility 01902"""
 
 
 def serve(argv: list[str] | None = None) -> int:

@@ -97,8 +97,28 @@ class HealthBookClient:
     async def redeem_check_in_code(self, code: str) -> CheckIn:
         return CheckIn.model_validate(await self._request("POST", "/clinic/check-ins", json={"code": code}))
 
-    async def admit(self, check_in_id: str) -> QueueEntry:
-        return QueueEntry.model_validate(await self._request("POST", f"/clinic/check-ins/{check_in_id}/admit"))
+    async def check_in(self, check_in_id: str) -> CheckIn:
+        """A check-in of the caller's facility again (from the queue): another logged read."""
+        return CheckIn.model_validate(await self._request("GET", f"/clinic/check-ins/{check_in_id}"))
+
+    async def identify(self, query: str) -> CheckIn:
+        """A chip ID card's QR text, a personal ID or a BHYT number: identity and allergies only."""
+        return CheckIn.model_validate(await self._request("POST", "/clinic/identify", json={"query": query}))
+
+    async def admit(self, check_in_id: str, *, again: bool = False) -> QueueEntry:
+        return QueueEntry.model_validate(await self._request("POST", f"/clinic/check-ins/{check_in_id}/admit",
+                                                             json={"again": again}))
+
+    async def set_queue_status(self, check_in_id: str, status: str) -> QueueEntry:
+        return QueueEntry.model_validate(await self._request("POST", f"/clinic/check-ins/{check_in_id}/status",
+                                                             json={"status": status}))
+
+    async def patient_book(self, person_id: str) -> HealthBook:
+        """The whole book of a patient admitted today, for medical staff (each read is logged)."""
+        return HealthBook.model_validate(await self._request("GET", f"/clinic/patients/{person_id}/book"))
+
+    async def patient_visit(self, person_id: str, visit_id: str) -> Visit:
+        return Visit.model_validate(await self._request("GET", f"/clinic/patients/{person_id}/visits/{visit_id}"))
 
     async def queue(self) -> list[QueueEntry]:
         return _Queue.validate_python(await self._request("GET", "/clinic/queue"))

@@ -144,6 +144,8 @@ class VaccinationProgramme(StrEnum):
 class StaffRole(StrEnum):
     RECEPTIONIST = "receptionist"
     DOCTOR = "doctor"
+    NURSE = "nurse"  # điều dưỡng
+    MIDWIFE = "midwife"  # hộ sinh: often the only clinician at a commune station
     VOLUNTEER = "volunteer"
     OFFICIAL = "official"
 
@@ -373,6 +375,53 @@ class ReExamAppointment(Model):
     issued_on: date  # NGAY_CT
 
 
+# Sinh hiệu: what is plausible in a person, children included; outside it a value is a typing error.
+VITAL_LIMITS: dict[str, tuple[float, float]] = {
+    "pulse": (20, 250),  # lần/phút
+    "systolic": (50, 300),  # mmHg
+    "diastolic": (20, 200),  # mmHg
+    "temperature": (30, 45),  # °C
+    "weight_kg": (0.3, 350),
+    "height_cm": (20, 250),
+    "spo2": (50, 100),  # %
+    "glucose": (1, 40),  # mmol/L
+}
+
+
+def _vital(name: str, *, whole: bool = False):
+    low, high = VITAL_LIMITS[name]
+    return Field(default=None, ge=int(low) if whole else low, le=int(high) if whole else high)
+
+
+class VitalSigns(Model):
+    """Sinh hiệu measured at the visit. QĐ 130 has a field for the weight only (XML1 CAN_NANG); the
+    others travel as text in XML5 DIEN_BIEN_LS, the way hospital software writes them."""
+
+    pulse: int | None = _vital("pulse", whole=True)  # Mạch, lần/phút
+    systolic: int | None = _vital("systolic", whole=True)  # Huyết áp tâm thu, mmHg
+    diastolic: int | None = _vital("diastolic", whole=True)  # Huyết áp tâm trương, mmHg
+    temperature: float | None = _vital("temperature")  # Nhiệt độ, °C
+    weight_kg: float | None = _vital("weight_kg")  # Cân nặng
+    height_cm: float | None = _vital("height_cm")  # Chiều cao
+    spo2: int | None = _vital("spo2", whole=True)  # SpO2, %
+    glucose: float | None = _vital("glucose")  # Đường huyết, mmol/L
+    measured_at: datetime | None = None  # THOI_DIEM_DBLS of the note they were read from
+
+    @model_validator(mode="after")
+    def _blood_pressure_pair(self) -> VitalSigns:
+        if (self.systolic is None) != (self.diastolic is None):
+            raise PydanticCustomError("visit_blood_pressure_pair",
+                                      N_("Write both blood pressure numbers, for example 120/80."))
+        if self.systolic is not None and self.diastolic >= self.systolic:
+            raise PydanticCustomError("visit_blood_pressure_order",
+                                      N_("The diastolic pressure must be lower than the systolic."))
+        return self
+
+    @property
+    def empty(self) -> bool:
+        return all(getattr(self, name) is None for name in VITAL_LIMITS)
+
+
 class Visit(Model):
     """One episode of care (one MA_LK)."""
 
@@ -396,6 +445,7 @@ class Visit(Model):
     discharge_type: DischargeType | None = None
     doctor_advice: str | None = None  # GHI_CHU
     weight_kg: float | None = Field(default=None, gt=0, lt=500)  # CAN_NANG
+    vital_signs: VitalSigns | None = None  # read from XML5 DIEN_BIEN_LS (and CAN_NANG)
     treatment_days: int | None = Field(default=None, ge=0)  # SO_NGAY_DTRI
     record_summary: RecordSummary | None = None
     discharge_paper: DischargePaper | None = None
@@ -480,8 +530,9 @@ class DependentRef(Model):
     relationship: Relationship
 
 
-CLINIC_ROLES = frozenset({StaffRole.RECEPTIONIST, StaffRole.DOCTOR})  # may check patients in
-MEDICAL_ROLES = frozenset({StaffRole.DOCTOR})  # may also record a visit of a patient checked in today
+# May record a visit of a patient checked in today, and read the whole book of one admitted today.
+MEDICAL_ROLES = frozenset({StaffRole.DOCTOR, StaffRole.NURSE, StaffRole.MIDWIFE})
+CLINIC_ROLES = frozenset({StaffRole.RECEPTIONIST, *MEDICAL_ROLES})  # may check patients in
 
 
 class Me(Model):
@@ -560,10 +611,20 @@ class CheckInCodeState(Model):
     expires_at: datetime
     used_at: datetime | None = None
     facility_name: str | None = None
+    queue_number: int | None = None  # once the check-in made with the code is admitted
+    admitted_at: datetime | None = None
 
 
 class RedeemRequest(Model):
     code: str = Field(min_length=1, max_length=200)
+
+
+class IdentifyRequest(Model):
+    """What the counter read or typed when the patient has no QR: the chip ID card's QR text
+    (`personal ID|old ID|name|ddmmyyyy|Nam/Nữ|address|ddmmyyyy`), a 12-digit personal ID, or a
+    15-character BHYT card code."""
+
+    query: str = Field(min_length=1, max_length=500)
 
 
 class CurrentMedicine(Model):
@@ -598,22 +659,39 @@ class CheckInStatus(StrEnum):
     ADMITTED = "admitted"  # "Tiếp nhận": the patient is in today's queue
 
 
+# How the patient was identified: the book's own QR, or a chip ID card / number anyone could copy.
+CheckInMethod = Literal["book_qr", "cccd_qr", "personal_id", "bhyt"]
+QueueStatus = Literal["waiting", "with_doctor", "done", "left"]
+
+
 class CheckIn(Model):
     id: str
     facility_code: str
     checked_at: datetime
     status: CheckInStatus
     queue_number: int | None = None
+    method: CheckInMethod = "book_qr"
+    limited: bool = False  # True: the summary holds identity and allergies only
     summary: PatientSummary
+
+
+class AdmitRequest(Model):
+    again: bool = False  # a second queue number for someone already in today's queue
 
 
 class QueueEntry(Model):
     check_in_id: str
+    person_id: str
     queue_number: int
     full_name: str
     birth_year: int
     sex: Sex
     admitted_at: datetime
+    status: QueueStatus
+
+
+class QueueStatusUpdate(Model):
+    status: QueueStatus
 
 
 class AccessLogEntry(Model):
@@ -624,8 +702,10 @@ class AccessLogEntry(Model):
     actor_role: StaffRole
     facility_code: str | None = None
     facility_name: str | None = None
-    what: Literal["patient_summary"]
-    via_code: bool
+    what: Literal["patient_summary", "identity", "book", "visits", "visit"]
+    purpose: Literal["check_in", "identification", "treatment"]
+    method: CheckInMethod | None = None  # how the patient was identified; None for treatment reads
+    via_code: bool  # method == "book_qr"
 
 
 # ---------------------------------------------------------------- the gateway's receipt
@@ -743,9 +823,11 @@ class RecordVisitRequest(Model):
     prescriptions: list[RecordedMedicine] = Field(default=[], max_length=30)
     advice: str | None = Field(default=None, max_length=2000)
     re_exam_on: date | None = None
+    vital_signs: VitalSigns | None = None  # weight into XML1 CAN_NANG; all of them as a line of XML5
 
 
 class RecordVisitResult(Model):
     visit_id: str
     person_id: str
+    full_name: str | None = None  # whose book it went into, for the receipt in words
     receipt: SubmissionReceipt

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from api_client.oidc import CLIENT_ID
@@ -14,12 +16,15 @@ class AppConfig:
     idp_issuer: str  # the provider is found through {issuer}/.well-known/openid-configuration
     redirect_url: str  # web: {public_url}/oauth_callback; phones: the deep link
     client_id: str = CLIENT_ID
+    # The web app runs in the server's process and keeps the server's time (tests turn it).
+    clock: Callable[[], float] = time.time
 
     @classmethod
-    def for_server(cls, public_url: str, idp_issuer: str | None = None) -> AppConfig:
+    def for_server(cls, public_url: str, idp_issuer: str | None = None,
+                   clock: Callable[[], float] = time.time) -> AppConfig:
         public_url = public_url.rstrip("/")
         return cls(api_url=public_url, idp_issuer=idp_issuer or f"{public_url}/idp",
-                   redirect_url=f"{public_url}/oauth_callback")
+                   redirect_url=f"{public_url}/oauth_callback", clock=clock)
 
     @classmethod
     def from_env(cls) -> AppConfig:

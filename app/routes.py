@@ -12,6 +12,7 @@ from .views.history import HistoryView
 from .views.home import HomeView
 from .views.layout import AppLayout
 from .views.level_upgrade import LevelUpgradeView
+from .views.patient_book import PatientBookView, PatientVisitView
 from .views.reception import ReceptionView
 from .views.record_visit import RecordVisitView
 from .views.settings import SettingsView
@@ -26,6 +27,8 @@ ROUTES = [
     ft.Route(path="level-2", component=LevelUpgradeView),
     ft.Route(path="reception", component=ReceptionView),  # clinic staff: the scan desk
     ft.Route(path="record-visit", component=RecordVisitView),  # clinic staff without hospital software
+    ft.Route(path="patients/:person_id", component=PatientBookView),  # medical staff, patient admitted today
+    ft.Route(path="patients/:person_id/visits/:visit_id", component=PatientVisitView),
     ft.Route(component=AppLayout, children=[  # signed in at level 2
         ft.Route(index=True, component=HomeView),
         ft.Route(path="visits", component=VisitsView),

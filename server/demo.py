@@ -54,6 +54,7 @@ STAFF = [
     ("001098003456", "volunteer", "01901", "Phường Ba Đình, Hà Nội"),
     ("001180005678", "official", None, "Sở Y tế Hà Nội"),
     ("001085007890", "doctor", "01902", None),
+    ("001191006543", "nurse", "01902", None),
 ]
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
-from api_client.models import CLINIC_ROLES, MEDICAL_ROLES, StaffAssignment
+from api_client.models import CLINIC_ROLES, MEDICAL_ROLES, VIETNAM_TZ, StaffAssignment
 
 from .errors import identity_level_insufficient, not_authenticated, not_clinic_staff, not_found, not_medical_staff
 from .security import Caller
@@ -103,3 +104,18 @@ async def get_medical_staff(staff: ClinicStaffDep) -> ClinicStaff:
 
 
 MedicalStaffDep = Annotated[ClinicStaff, Depends(get_medical_staff)]
+
+
+async def get_treated_person_id(
+    person_id: Annotated[str, Path(max_length=64)], request: Request, staff: ClinicStaffDep, check_ins: CheckInsDep,
+) -> str:
+    """Medical staff read a whole book only while its owner is in their facility's queue today, waiting
+    or with the doctor. Every other case (a receptionist, another facility, another day, a patient done
+    or gone, an id that is nobody's) gets the very answer of a book that does not exist."""
+    today = datetime.fromtimestamp(request.app.state.settings.clock(), VIETNAM_TZ).date().isoformat()
+    if staff.assignment.role in MEDICAL_ROLES and check_ins.under_treatment(person_id, staff.facility_code, today):
+        return person_id
+    raise not_found("book")
+
+
+TreatedPersonId = Annotated[str, Depends(get_treated_person_id)]

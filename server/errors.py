@@ -120,16 +120,66 @@ def code_refused(reason: str) -> ApiError:
     return ApiError(status, reason, message)
 
 
-def too_many_attempts(retry_after: int) -> ApiError:
-    return ApiError(
-        429, "too_many_attempts",
-        N_("Too many codes were refused in the last minute. Wait {seconds} seconds, then try again."),
-        headers={"Retry-After": str(retry_after)}, seconds=retry_after,
-    )
+def too_many_attempts(retry_after: int, *, looking_up: bool = False) -> ApiError:
+    """One limit for refused codes and failed look-ups by card or number; said in the words of the desk's task."""
+    if looking_up:
+        message = N_("Too many look-ups failed in the last minute. Wait {seconds} seconds, then try again.")
+    else:
+        message = N_("Too many codes were refused in the last minute. Wait {seconds} seconds, then try again.")
+    return ApiError(429, "too_many_attempts", message, headers={"Retry-After": str(retry_after)}, seconds=retry_after)
 
 
 def check_in_not_found() -> ApiError:
     return ApiError(404, "check_in_not_found", N_("This check-in was not found at your facility."))
+
+
+def identify_query_unreadable() -> ApiError:
+    return ApiError(
+        422, "identify_query_unreadable",
+        N_("This cannot be looked up. Scan the QR code on the chip ID card, or type the 12-digit personal ID "
+           "number or the 15-character health insurance card code."),
+    )
+
+
+def patient_not_found() -> ApiError:
+    return ApiError(
+        404, "patient_not_found",
+        N_("No health book was found for this ID card or number. Check the number, or ask the patient for the "
+           "QR code of their health book."),
+    )
+
+
+_CARD_MISMATCH = {
+    ("full_name",): N_("The name on the ID card is not the name in the health book. Check that the card belongs "
+                       "to the patient in front of you."),
+    ("birth_date",): N_("The birth date on the ID card is not the birth date in the health book. Check that the "
+                        "card belongs to the patient in front of you."),
+    ("full_name", "birth_date"): N_("The name and the birth date on the ID card are not those in the health book. "
+                                    "Check that the card belongs to the patient in front of you."),
+}
+_CARD_FIELD_DIFFERS = {
+    "full_name": N_("The name differs from the health book."),
+    "birth_date": N_("The birth date differs from the health book."),
+}
+
+
+def card_mismatch(fields: tuple[str, ...]) -> ApiError:
+    """`fields`: "full_name", "birth_date" or both, in that order; each is named in `details` too."""
+    return ApiError(409, "card_mismatch", _CARD_MISMATCH[fields],
+                    details=[{"field": field, "message": _CARD_FIELD_DIFFERS[field]} for field in fields])
+
+
+def already_admitted_today(queue_number: int) -> ApiError:
+    return ApiError(
+        409, "already_admitted_today",
+        N_("This patient is already in today's queue with number {number}. Give a second number only if they "
+           "need another examination."),
+        number=queue_number,
+    )
+
+
+def not_admitted() -> ApiError:
+    return ApiError(409, "not_admitted", N_("This patient is not in the queue yet. Admit the patient first."))
 
 
 def no_qr_code_found() -> ApiError:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -41,9 +43,10 @@ class KeystoreTokenStore:
 
 
 @cache
-def shared_oidc(issuer: str, client_id: str, transport: httpx.AsyncBaseTransport | None) -> OidcClient:
+def shared_oidc(issuer: str, client_id: str, transport: httpx.AsyncBaseTransport | None,
+                clock: Callable[[], float] = time.time) -> OidcClient:
     """One per process: the provider's metadata and keys are fetched once, not at every sign-in."""
-    return OidcClient(issuer=issuer, client_id=client_id, transport=transport)
+    return OidcClient(issuer=issuer, client_id=client_id, transport=transport, clock=clock)
 
 
 @cache
@@ -62,7 +65,7 @@ async def create_session(page: ft.Page, state: AppState, config: AppConfig, *, k
     """Web: tokens in server memory, no cache. Phones: keystore, encrypted cache, deep-link sign-in.
 
     `transport` lets tests run the whole app against the server in process."""
-    oidc = shared_oidc(config.idp_issuer, config.client_id, transport)
+    oidc = shared_oidc(config.idp_issuer, config.client_id, transport, config.clock)
     native = None
     cache = None
     token_store = None

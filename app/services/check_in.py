@@ -13,9 +13,11 @@ from api_client.models import (
     CheckIn,
     CheckInCode,
     CheckInCodeState,
+    HealthBook,
     QueueEntry,
     RecordVisitRequest,
     RecordVisitResult,
+    Visit,
 )
 
 RENEW_BEFORE_SECONDS = 30  # a new code replaces the old one this long before it expires
@@ -61,8 +63,23 @@ class CheckInService:
     async def decode(self, picture: bytes) -> str:
         return await self.client.decode_qr(picture)
 
-    async def admit(self, check_in: CheckIn) -> QueueEntry:
-        return await self.client.admit(check_in.id)
+    async def identify(self, query: str) -> CheckIn:
+        return await self.client.identify(query)
+
+    async def reopen(self, check_in_id: str) -> CheckIn:
+        return await self.client.check_in(check_in_id)
+
+    async def admit(self, check_in: CheckIn, *, again: bool = False) -> QueueEntry:
+        return await self.client.admit(check_in.id, again=again)
+
+    async def set_status(self, check_in_id: str, status: str) -> QueueEntry:
+        return await self.client.set_queue_status(check_in_id, status)
+
+    async def patient_book(self, person_id: str) -> HealthBook:
+        return await self.client.patient_book(person_id)
+
+    async def patient_visit(self, person_id: str, visit_id: str) -> Visit:
+        return await self.client.patient_visit(person_id, visit_id)
 
     async def queue(self) -> list[QueueEntry]:
         return await self.client.queue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,8 @@ from .labels import RELATIONSHIP, SEX, VISIT_TYPE
 STAFF_ROLE = {
     StaffRole.RECEPTIONIST: N_("Reception"),
     StaffRole.DOCTOR: N_("Doctor"),
+    StaffRole.NURSE: N_("Nurse"),
+    StaffRole.MIDWIFE: N_("Midwife"),
     StaffRole.VOLUNTEER: N_("Volunteer"),
     StaffRole.OFFICIAL: N_("Health official"),
 }
@@ -73,11 +76,67 @@ def build_summary(summary: PatientSummary, *, now: datetime, t: Translator) -> S
     )
 
 
-def queue_lines(entries: list[QueueEntry], t: Translator) -> list[tuple[str, str]]:
-    return [
-        (str(e.queue_number), f"{e.full_name} · {e.birth_year} · {t(SEX[e.sex])} · {t.time(e.admitted_at)}")
-        for e in entries
-    ]
+QUEUE_STATUS = {  # label, tone
+    "waiting": (N_("Waiting"), "warning"),
+    "with_doctor": (N_("With the doctor"), "success"),
+    "done": (N_("Done"), "neutral"),
+    "left": (N_("Left"), "neutral"),
+}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    check_in_id: str
+    person_id: str
+    number: str
+    line: str  # "Nguyễn Văn Hùng · 1955 · Nam · 08:05"
+    status: str
+    status_label: str
+    tone: str
+
+    @property
+    def open(self) -> bool:
+        """Still in front of the staff today: the doctor may read the book, the desk may change the status."""
+        return self.status in ("waiting", "with_doctor")
+
+
+def queue_rows(entries: list[QueueEntry], t: Translator) -> list[QueueRow]:
+    """By number; the finished ones after those still waiting, so the desk sees who is next."""
+    rows = []
+    for e in sorted(entries, key=lambda e: (e.status in ("done", "left"), e.queue_number)):
+        label, tone = QUEUE_STATUS[e.status]
+        rows.append(QueueRow(
+            check_in_id=e.check_in_id, person_id=e.person_id, number=str(e.queue_number),
+            line=f"{e.full_name} · {e.birth_year} · {t(SEX[e.sex])} · {t.time(e.admitted_at)}",
+            status=e.status, status_label=t(label), tone=tone,
+        ))
+    return rows
+
+
+_PERSONAL_ID = re.compile(r"[0-9]{12}")
+_BHYT = re.compile(r"[A-Za-z]{2}[0-9]{13}")
+
+
+def scan_kind(scanned: str) -> str:
+    """What the desk's one field received: "identify" for a chip ID card's QR text, a typed personal ID
+    or a BHYT number; "code" for the book's own QR code (or its code typed from the screen)."""
+    value = scanned.strip()
+    if "|" in value or _PERSONAL_ID.fullmatch(value) or _BHYT.fullmatch(value.replace(" ", "")):
+        return "identify"
+    return "code"
+
+
+METHOD_LABEL = {
+    "book_qr": N_("with the health book's QR code"),
+    "cccd_qr": N_("with the chip ID card"),
+    "personal_id": N_("with the personal ID number"),
+    "bhyt": N_("with the health insurance number"),
+}
+
+
+def limited_notice(summary_method: str, t: Translator) -> str:
+    return t("Identified {how}: only identity and allergies are shown. The full summary needs the patient's "
+             "health book QR code.", how=t(METHOD_LABEL[summary_method]))
 
 
 @dataclass(frozen=True)
@@ -88,14 +147,29 @@ class AccessRow:
     what: str
 
 
+ACCESS_WHAT = {
+    "patient_summary": N_("Read the patient summary"),
+    "identity": N_("Looked up identity and allergies"),
+    "book": N_("Read the whole health book"),
+    "visits": N_("Read the list of visits"),
+    "visit": N_("Read one visit in full"),
+}
+ACCESS_PURPOSE = {
+    "check_in": N_("for check-in"),
+    "identification": N_("to identify you at the counter"),
+    "treatment": N_("for your treatment"),
+}
+
+
 def build_access_log(entries: list[AccessLogEntry], t: Translator) -> list[AccessRow]:
+    """Who, where, when, what and why, as Estonia's data tracker tells its citizens."""
     return [
         AccessRow(
             when=t.datetime(e.at),
             who=f"{e.actor_name} ({t(STAFF_ROLE[e.actor_role])})",
             where=f"{e.facility_name} ({e.facility_code})" if e.facility_name else (e.facility_code or ""),
-            what=t("Read the patient summary with your QR code") if e.via_code else t("Read the patient summary"),
+            what=" ".join(part for part in (t(ACCESS_WHAT[e.what]), t(ACCESS_PURPOSE[e.purpose]),
+                                            t(METHOD_LABEL[e.method]) if e.method else "") if part),
         )
         for e in entries
     ]
-

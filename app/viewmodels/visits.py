@@ -12,6 +12,7 @@ from api_client.models import LabResult, Visit
 
 from ..i18n import Translator, local
 from .labels import DISCHARGE, OUTCOME, VISIT_TYPE
+from .record_visit import vital_lines
 
 
 def search_text(visit: Visit) -> str:
@@ -163,6 +164,8 @@ class VisitDetail:
     papers: list[Paper] = field(default_factory=list)
     signature: str = ""
     incomplete: str = ""  # some rows the facility sent were refused: say that something may be missing
+    vitals: list[tuple[str, str]] = field(default_factory=list)  # ("Mạch", "80 lần/phút"), in the reader's numbers
+    vitals_measured: str = ""  # when, if the note says
 
 
 def _facts(pairs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
@@ -275,7 +278,8 @@ def build_visit_detail(visit: Visit, t: Translator) -> VisitDetail:
             (t("Diagnosis on admission"), visit.admission_diagnosis),
             (t("Outcome"), t(OUTCOME[visit.outcome]) if visit.outcome else None),
             (t("Discharge"), t(DISCHARGE[visit.discharge_type]) if visit.discharge_type else None),
-            (t("Weight"), f"{t.number(visit.weight_kg)} kg" if visit.weight_kg else None),
+            (t("Weight"), f"{t.number(visit.weight_kg)} kg"
+             if visit.weight_kg and not (visit.vital_signs and visit.vital_signs.weight_kg) else None),
             (t("Doctor's advice"), visit.doctor_advice),
         ]),
         diagnoses=[(d.icd10, d.name, d.main) for d in visit.diagnoses],
@@ -289,4 +293,7 @@ def build_visit_detail(visit: Visit, t: Translator) -> VisitDetail:
         incomplete=t("Part of what {facility} sent for this visit could not be read, so this page may be "
                      "missing something. The facility has been told and will send it again.",
                      facility=visit.facility_name) if visit.incomplete else "",
+        vitals=vital_lines(visit.vital_signs, t) if visit.vital_signs else [],
+        vitals_measured=t("Measured at {time}", time=t.datetime(visit.vital_signs.measured_at))
+        if visit.vital_signs and visit.vital_signs.measured_at else "",
     )

@@ -9,14 +9,11 @@ from ..components import empty_state, heading, loading, page_column, section, te
 from ..viewmodels.history import build_history
 
 
-@ft.component
-def HistoryView():
-    state, ui = use_ui()
-    if state.book is None:  # the layout is about to show the loading state
-        return loading(ui.t("Loading the health book…"), ui)
+def history_sections(history, ui) -> list[ft.Control]:
+    """Every group of the history, for the citizen's page and the doctor's."""
     t = ui.t
     sections = []
-    for group in build_history(state.book.history, t):
+    for group in build_history(history, t):
         rows = [
             ft.Column([
                 text(row.primary, ui, bold=True, color=theme.DANGER if row.alert else None),
@@ -26,4 +23,12 @@ def HistoryView():
         ]
         sections.append(section(group.title, rows or [empty_state(t("Nothing recorded"), ui)], ui,
                                 identifier=f"history-{group.key}"))
-    return page_column([heading(t("Medical history"), ui, level=1), *sections], ui)
+    return sections
+
+
+@ft.component
+def HistoryView():
+    state, ui = use_ui()
+    if state.book is None:  # the layout is about to show the loading state
+        return loading(ui.t("Loading the health book…"), ui)
+    return page_column([heading(ui.t("Medical history"), ui, level=1), *history_sections(state.book.history, ui)], ui)

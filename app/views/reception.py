@@ -7,6 +7,7 @@ there is a camera, pictures taken every half second are decoded on the server.
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from datetime import UTC, datetime
 
 import flet as ft
@@ -29,37 +30,60 @@ from ..components import (
 )
 from ..services import SessionContext
 from ..services.session import user_message
-from ..viewmodels.check_in import SummaryModel, build_summary, queue_lines
+from ..viewmodels.check_in import QueueRow, SummaryModel, build_summary, limited_notice, queue_rows, scan_kind
 from .home import allergy_banner
 
 CAMERA_INTERVAL_SECONDS = 0.5
 
 
-def summary_card(model: SummaryModel, ui: Ui) -> list[ft.Control]:
+IDENTITY_FIELD_WIDTH = 250  # identity facts side by side on a desk screen, one under another on a phone
+QUEUE_REFRESH_SECONDS = 4
+QUEUE_COLUMN_WIDTH = 440
+
+
+def identity_card(model: SummaryModel, ui: Ui, action: ft.Control | None) -> ft.Control:
+    """Name and the admit button on one line: at a desk, both are on screen without scrolling."""
     t = ui.t
-    identity = [
-        ft.Semantics(identifier="patient-name", content=ft.Text(model.name, size=ui.type.headline,
-                                                               weight=ft.FontWeight.BOLD)),
-        text(model.born, ui, color=theme.MUTED),
-        info_row(t("Personal ID number"), model.personal_id, ui),
-    ]
+    facts = [info_row(t("Personal ID number"), model.personal_id, ui)]
+    insurance_chip = None
     if model.insurance:
         tone = {"valid": "success", "expiring": "warning", "expired": "danger"}[model.insurance.status]
-        identity += [
-            ft.Row([info_row(t("Health insurance card"), model.insurance.code, ui),
-                    status_chip(model.insurance.status_label, ui, tone)], wrap=True, spacing=theme.SPACE_M,
-                   vertical_alignment=ft.CrossAxisAlignment.END),
+        insurance_chip = status_chip(model.insurance.status_label, ui, tone)
+        facts += [
+            info_row(t("Health insurance card"), model.insurance.code, ui),
             info_row(t("Validity"), model.insurance.validity, ui),
             *([info_row(t("Benefit"), model.insurance.benefit, ui)] if model.insurance.benefit else []),
             info_row(t("Registered primary care facility"), model.insurance.facility, ui),
         ]
     else:
-        identity.append(info_row(t("Health insurance card"), t("No card linked"), ui))
-    identity += [info_row(t("Guardian or caregiver"), guardian, ui) for guardian in model.guardians]
+        facts.append(info_row(t("Health insurance card"), t("No card linked"), ui))
+    facts += [info_row(t("Guardian or caregiver"), guardian, ui) for guardian in model.guardians]
+    name = ft.Column([
+        ft.Semantics(identifier="patient-name", content=ft.Text(model.name, size=ui.type.headline,
+                                                               weight=ft.FontWeight.BOLD)),
+        ft.Row([text(model.born, ui, color=theme.MUTED), *([insurance_chip] if insurance_chip else [])],
+               wrap=True, spacing=theme.SPACE_S),
+    ], spacing=2, expand=True)
+    if action is None:
+        top: ft.Control = name
+    elif ui.wide:
+        top = ft.Row([name, action], vertical_alignment=ft.CrossAxisAlignment.START)
+    else:  # a phone: the button under the name, full width (a Wrap cannot hold an expanding child)
+        name.expand = False
+        top = ft.Column([name, action], spacing=theme.SPACE_S, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+    if ui.wide:
+        facts_block: ft.Control = ft.Row([ft.Container(f, width=IDENTITY_FIELD_WIDTH) for f in facts], wrap=True,
+                                         spacing=theme.SPACE_M, run_spacing=theme.SPACE_S)
+    else:
+        facts_block = ft.Column(facts, spacing=theme.SPACE_S)
+    return card([top, facts_block], identifier="patient-identity")
+
+
+def summary_details(model: SummaryModel, ui: Ui) -> list[ft.Control]:
+    """What a full check-in adds: conditions, medicines, visits, vaccinations."""
+    t = ui.t
     nothing = [text(t("Nothing recorded"), ui, color=theme.MUTED)]
     return [
-        allergy_banner(model.allergies, ui),
-        card(identity, identifier="patient-identity"),
         section(t("Long-term conditions"), [text(c, ui) for c in model.conditions] or nothing, ui),
         section(t("Current medicines"), [
             ft.Column([text(name, ui, bold=True), text(detail, ui, size=ui.type.small, color=theme.MUTED)], spacing=2)
@@ -68,6 +92,27 @@ def summary_card(model: SummaryModel, ui: Ui) -> list[ft.Control]:
         section(t("Last visits"), [text(v, ui) for v in model.last_visits] or nothing, ui),
         section(t("Vaccinations"), [text(v, ui, size=ui.type.small) for v in model.vaccinations] or nothing, ui),
     ]
+
+
+def queue_tile(row: QueueRow, ui: Ui, *, medical: bool, on_status, on_open) -> ft.Control:
+    t = ui.t
+    actions: list[ft.Control] = []
+    if row.open:
+        if row.status == "waiting":
+            actions.append(ft.TextButton(t("Call in"), icon=ft.Icons.CAMPAIGN, on_click=partial(on_status, row, "with_doctor")))
+        elif medical:
+            actions.append(ft.TextButton(t("Finish the visit"), icon=ft.Icons.TASK_ALT, on_click=partial(on_status, row, "done")))
+        actions.append(ft.TextButton(t("Left"), icon=ft.Icons.DIRECTIONS_WALK, on_click=partial(on_status, row, "left")))
+    return ft.Semantics(identifier=f"queue-{row.number}", container=True, content=ft.Container(
+        ft.Column([
+            ft.Row([status_chip(row.number, ui, "neutral"), status_chip(row.status_label, ui, row.tone)],
+                   spacing=theme.SPACE_S),
+            ft.Container(text(row.line, ui), on_click=partial(on_open, row), ink=True,
+                         tooltip=t("Open the patient")),
+            ft.Row(actions, wrap=True, spacing=0) if actions else ft.Container(),
+        ], spacing=theme.SPACE_XS),
+        padding=theme.SPACE_S, border_radius=theme.RADIUS, border=ft.Border.all(1, "#D5DCE3"),
+    ))
 
 
 @ft.component
@@ -111,11 +156,13 @@ def ReceptionView():
     check_in, set_check_in = ft.use_state(None)
     admitted, set_admitted = ft.use_state(None)
     error, set_error = ft.use_state(None)
+    ask_again, set_ask_again = ft.use_state(None)  # the server's "already in today's queue" message
     queue, set_queue = ft.use_state([])
     camera_on, set_camera_on = ft.use_state(False)
     scans, set_scans = ft.use_state(0)  # a new, empty, focused field after each scan
     busy, set_busy = ft.use_state(False)
     assignment = state.me.clinic_assignment if state.me else None
+    medical = state.me is not None and state.me.records_visits
 
     async def guard() -> None:
         if state.me is None:
@@ -131,19 +178,31 @@ def ReceptionView():
         except (ApiError, Offline):
             pass  # the scan still works; the queue shows again on the next refresh
 
-    ft.use_effect(refresh_queue, [assignment is not None])
+    async def keep_queue_fresh() -> None:
+        """Other desks and the doctors change the queue: it follows within a few seconds."""
+        while assignment is not None:
+            await refresh_queue()
+            await asyncio.sleep(QUEUE_REFRESH_SECONDS)
+
+    ft.use_effect(keep_queue_fresh, [assignment is not None], cleanup=lambda: None)  # unmounting stops it
+
+    def start(new_check_in) -> None:
+        set_check_in(new_check_in)
+        set_admitted(None)
+        set_ask_again(None)
+        set_error(None)
 
     async def look_up(code: str) -> None:
         code = code.strip()
         if not code or busy:
             return
         set_busy(True)
-        set_error(None)
-        set_admitted(None)
+        start(None)
         try:
-            set_check_in(await session.check_in.redeem(code))
+            found = await (session.check_in.identify(code) if scan_kind(code) == "identify"
+                           else session.check_in.redeem(code))
+            start(found)
         except (ApiError, Offline) as failure:
-            set_check_in(None)
             set_error(user_message(failure, t))
         finally:
             set_busy(False)
@@ -153,63 +212,113 @@ def ReceptionView():
     async def submitted(event: ft.Event) -> None:
         await look_up(event.control.value or "")
 
-    async def admit() -> None:
+    async def admit(again: bool = False) -> None:
         try:
-            set_admitted(await session.check_in.admit(check_in))
+            set_admitted(await session.check_in.admit(check_in, again=again))
+            set_ask_again(None)
             await refresh_queue()
+        except ApiError as failure:
+            if failure.code == "already_admitted_today":
+                set_ask_again(failure.message)
+            else:
+                set_error(user_message(failure, t))
+        except Offline as failure:
+            set_error(user_message(failure, t))
+
+    async def change_status(row: QueueRow, status: str) -> None:
+        try:
+            await session.check_in.set_status(row.check_in_id, status)
         except (ApiError, Offline) as failure:
             set_error(user_message(failure, t))
+        await refresh_queue()
+
+    async def open_patient(row: QueueRow) -> None:
+        """A doctor opens the book of the patient in front of them; the desk reopens the summary."""
+        if medical and row.open:
+            await session.navigate(f"/patients/{row.person_id}")
+            return
+        try:
+            start(await session.check_in.reopen(row.check_in_id))
+        except (ApiError, Offline) as failure:
+            set_error(user_message(failure, t))
+
+    async def record() -> None:
+        state.recording_for = (check_in.summary.personal_id, check_in.summary.full_name)
+        await session.navigate("/record-visit")
 
     if assignment is None:
         return page_column([text(t("Opening…"), ui)], ui)
 
-    scan_field = ft.TextField(
-        key=f"scan-{scans}", autofocus=True, label=t("Scan or paste the patient's code"),
-        hint_text=t("The scanner types the code and presses Enter"), prefix_icon=ft.Icons.QR_CODE_SCANNER,
-        on_submit=submitted, text_size=ui.type.body, disabled=busy,
-    )
-    controls: list[ft.Control] = [
-        ft.Row([
-            ft.Column([heading(t("Reception"), ui, level=1),
+    other_language = {"vi": ("en", "English"), "en": ("vi", "Tiếng Việt")}[state.language]
+    title = ft.Column([heading(t("Reception"), ui, level=1),
                        text(assignment.facility_name or assignment.facility_code, ui, color=theme.MUTED)],
-                      spacing=0, expand=True),
-            icon_button(ft.Icons.MENU_BOOK, t("My own health book"), session.go("/")),
-        ]),
-        card([
-            scan_field,
-            ft.Row([
-                ft.OutlinedButton(t("Stop the camera") if camera_on else t("Use the camera"),
-                                  icon=ft.Icons.VIDEOCAM_OFF if camera_on else ft.Icons.PHOTO_CAMERA,
-                                  height=theme.TOUCH_TARGET, on_click=lambda: set_camera_on(not camera_on)),
-            ], wrap=True),
-            CameraScanner(look_up, set_error) if camera_on else ft.Container(),
-        ], identifier="scan-card"),
+                      spacing=0, expand=ui.wide)
+    tools = [
+        ft.TextButton(other_language[1], icon=ft.Icons.TRANSLATE, height=theme.TOUCH_TARGET,
+                      on_click=partial(session.set_language, other_language[0])),
+        icon_button(ft.Icons.MENU_BOOK, t("My own health book"), session.go("/")),
+        icon_button(ft.Icons.LOGOUT, t("Sign out"), session.sign_out),
     ]
+    header: ft.Control = ft.Row([title, *tools]) if ui.wide else ft.Column([title, ft.Row(tools, wrap=True)])
+    scan_field = ft.TextField(
+        key=f"scan-{scans}", autofocus=True, label=t("Scan or type the patient's code or number"),
+        hint_text=t("Health book QR, chip ID card, 12-digit ID or BHYT number"), prefix_icon=ft.Icons.QR_CODE_SCANNER,
+        on_submit=submitted, text_size=ui.type.body, disabled=busy, expand=True,
+    )
+    desk: list[ft.Control] = [card([
+        ft.Row([scan_field]),
+        ft.OutlinedButton(t("Stop the camera") if camera_on else t("Use the camera"),
+                          icon=ft.Icons.VIDEOCAM_OFF if camera_on else ft.Icons.PHOTO_CAMERA,
+                          height=theme.TOUCH_TARGET, on_click=lambda: set_camera_on(not camera_on)),
+        CameraScanner(look_up, set_error) if camera_on else ft.Container(),
+    ], identifier="scan-card")]
     if busy:
-        controls.append(ft.ProgressBar())
+        desk.append(ft.ProgressBar())
     if error:
-        controls.append(banner(error, ui, tone="danger", icon=ft.Icons.ERROR_OUTLINE, identifier="scan-error"))
+        desk.append(banner(error, ui, tone="danger", icon=ft.Icons.ERROR_OUTLINE, identifier="scan-error"))
     if check_in is not None:
         model = build_summary(check_in.summary, now=datetime.now(UTC), t=t)
-        controls += summary_card(model, ui)
         if admitted is None:
-            controls.append(ft.FilledButton(t("Check in"), icon=ft.Icons.HOW_TO_REG, height=theme.TOUCH_TARGET + 8,
-                                            on_click=admit))
+            action: ft.Control = ft.FilledButton(t("Check in"), icon=ft.Icons.HOW_TO_REG,
+                                                 height=theme.TOUCH_TARGET + 8, on_click=partial(admit, False))
         else:
-            controls.append(banner(t("Checked in. Queue number {number}.", number=admitted.queue_number), ui,
-                                   tone="info", icon=ft.Icons.CHECK_CIRCLE, identifier="admitted"))
-        if admitted is not None and state.me is not None and state.me.records_visits:  # medical staff only
-
-            async def record() -> None:
-                state.recording_for = (check_in.summary.personal_id, check_in.summary.full_name)
-                await session.navigate("/record-visit")
-
-            controls.append(ft.OutlinedButton(t("Record the visit"), icon=ft.Icons.EDIT_NOTE,
-                                              height=theme.TOUCH_TARGET, on_click=record))
-    rows = [
-        ft.Row([status_chip(number, ui, "neutral"), text(line, ui)], spacing=theme.SPACE_S, wrap=True)
-        for number, line in queue_lines(queue, t)
-    ]
-    controls.append(section(t("Today's queue"), rows or [text(t("Nobody has been checked in today yet."), ui,
-                                                                 color=theme.MUTED)], ui, identifier="queue"))
-    return page_column(controls, ui)
+            action = ft.Semantics(identifier="admitted", live_region=True, content=status_chip(
+                t("Queue number {number}", number=admitted.queue_number), ui, "success"))
+        desk += [allergy_banner(model.allergies, ui), identity_card(model, ui, action)]
+        if ask_again:
+            desk.append(card([
+                banner(ask_again, ui, tone="warning", icon=ft.Icons.WARNING_AMBER, identifier="admit-again"),
+                ft.Row([ft.FilledButton(t("Give a second number"), on_click=partial(admit, True),
+                                        height=theme.TOUCH_TARGET),
+                        ft.TextButton(t("Do not admit again"), on_click=lambda: set_ask_again(None),
+                                      height=theme.TOUCH_TARGET)], wrap=True),
+            ]))
+        if admitted is not None:
+            desk.append(banner(t("Checked in. Queue number {number}.", number=admitted.queue_number), ui,
+                               tone="info", icon=ft.Icons.CHECK_CIRCLE, identifier="admitted-banner"))
+            if medical:  # only medical staff record a visit or read the whole book
+                desk.append(ft.Row([
+                    ft.FilledButton(t("Record the visit"), icon=ft.Icons.EDIT_NOTE, height=theme.TOUCH_TARGET,
+                                    on_click=record),
+                    ft.OutlinedButton(t("Open the health book"), icon=ft.Icons.MENU_BOOK, height=theme.TOUCH_TARGET,
+                                      on_click=session.go(f"/patients/{check_in.summary.person_id}")),
+                ], wrap=True))
+        if check_in.limited:
+            desk.append(banner(limited_notice(check_in.method, t), ui, tone="info", icon=ft.Icons.BADGE,
+                               identifier="limited-summary"))
+        else:
+            desk += summary_details(model, ui)
+    rows = [queue_tile(row, ui, medical=medical, on_status=change_status, on_open=open_patient)
+            for row in queue_rows(queue, t)]
+    queue_section = section(t("Today's queue"), rows or [text(t("Nobody has been checked in today yet."), ui,
+                                                               color=theme.MUTED)], ui, identifier="queue")
+    if not ui.wide:
+        return page_column([header, *desk, queue_section], ui)
+    column = ft.Column(desk, spacing=theme.SPACE_M, scroll=ft.ScrollMode.AUTO, expand=True,
+                       horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+    side = ft.Column([queue_section], scroll=ft.ScrollMode.AUTO, width=QUEUE_COLUMN_WIDTH,
+                     horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+    return ft.Container(ft.Column([header, ft.Row([column, side], expand=True, spacing=theme.SPACE_L,
+                                                  vertical_alignment=ft.CrossAxisAlignment.START)],
+                                  expand=True, spacing=theme.SPACE_M),
+                        padding=theme.SPACE_L, expand=True)

@@ -20,7 +20,7 @@ from ..components import (
     use_ui,
 )
 from ..services import SessionContext
-from ..viewmodels.visits import LabFlag, LabRow, Paper, build_visit_detail
+from ..viewmodels.visits import LabFlag, LabRow, Paper, VisitDetail, build_visit_detail
 
 
 def lab_row(lab: LabRow, ui: Ui) -> ft.Control:
@@ -38,6 +38,14 @@ def lab_row(lab: LabRow, ui: Ui) -> ft.Control:
         container=True, label=f"{lab.name}: {lab.value} {lab.flag_label}".strip(),
         content=ft.Column(rows, spacing=2),
     )
+
+
+def measure_row(label: str, value: str, ui: Ui) -> ft.Control:
+    """"Mạch ....... 80 lần/phút": a measurement on one line, read like the paper's vital-signs box."""
+    return ft.Semantics(container=True, label=f"{label}: {value}", content=ft.Row([
+        ft.Container(ft.Text(label, size=ui.type.body, color=theme.MUTED), expand=True),
+        ft.Text(value, size=ui.type.body, weight=ft.FontWeight.BOLD, text_align=ft.TextAlign.RIGHT),
+    ], spacing=theme.SPACE_M, vertical_alignment=ft.CrossAxisAlignment.START))
 
 
 def paper_card(paper: Paper, ui: Ui, signature: str) -> ft.Control:
@@ -65,9 +73,13 @@ def VisitDetailView():
                          on_click=session.go("/visits"))
     if visit is None:
         return page_column([back, card([empty_state(t("This visit is not in the book."), ui)])], ui)
-    detail = build_visit_detail(visit, t)
+    return page_column([back, *visit_controls(build_visit_detail(visit, t), ui)], ui)
+
+
+def visit_controls(detail: VisitDetail, ui: Ui) -> list[ft.Control]:
+    """The visit as sections and papers: the citizen's own page and the doctor's at the counter."""
+    t = ui.t
     controls: list[ft.Control] = [
-        back,
         ft.Semantics(identifier="visit-title", content=heading(detail.title, ui, level=1)),
         *([banner(detail.incomplete, ui, tone="warning", icon=ft.Icons.INFO_OUTLINE, identifier="visit-incomplete")]
           if detail.incomplete else []),
@@ -82,6 +94,12 @@ def VisitDetailView():
             for code, name, main in detail.diagnoses
         ] or [empty_state(t("No diagnosis recorded"), ui)], ui, identifier="diagnoses"),
     ]
+    if detail.vitals:
+        controls.append(section(t("Vital signs"), [
+            *[measure_row(label, value, ui) for label, value in detail.vitals],
+            *([text(detail.vitals_measured, ui, size=ui.type.small, color=theme.MUTED)]
+              if detail.vitals_measured else []),
+        ], ui, identifier="vital-signs"))
     if detail.labs:
         controls.append(section(t("Tests and imaging"), [lab_row(lab, ui) for lab in detail.labs], ui,
                                 identifier="labs"))
@@ -110,4 +128,4 @@ def VisitDetailView():
     controls += [paper_card(paper, ui, detail.signature) for paper in detail.papers]
     if detail.signature and not detail.papers:
         controls.append(text(detail.signature, ui, size=ui.type.small, color=theme.SUCCESS))
-    return page_column(controls, ui)
+    return controls

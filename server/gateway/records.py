@@ -41,6 +41,7 @@ from api_client.models import (
     Visit,
 )
 
+from .vital_signs import vital_signs_of
 from .xml130 import Hoso
 
 FUTURE_TOLERANCE = timedelta(minutes=10)  # clocks of hospital servers drift
@@ -504,6 +505,7 @@ def _read_into(
         lab_results=labs, procedures=procedures, prescriptions=prescriptions, clinical_notes=notes,
         outcome=int(outcome_code) if outcome_code else None, discharge_type=int(discharge) if discharge else None,
         doctor_advice=x1.text("GHI_CHU"), weight_kg=weight or None,
+        vital_signs=vital_signs_of(notes, weight_kg=weight or None),
         treatment_days=int(treatment_days) if treatment_days is not None else None, record_summary=summary,
         discharge_paper=discharge_paper, referral=referral, re_exam=re_exam,
         signed_at=signed_at, signed_by=signer, received_at=received_at, incomplete=bool(outcome.left_out),

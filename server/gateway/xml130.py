@@ -20,7 +20,9 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from api_client.identifiers import N_
-from api_client.models import VIETNAM_TZ, Administrative, Visit
+from api_client.models import VIETNAM_TZ, Administrative, ClinicalNote, Visit
+
+from .vital_signs import line_of, read_vitals
 
 MAX_ENVELOPE_BYTES = 20 * 1024 * 1024
 SUPPORTED_TABLES = ("XML1", "XML2", "XML3", "XML4", "XML5", "XML7", "XML8", "XML13", "XML14")
@@ -177,7 +179,8 @@ def tables_for(person: Administrative, visit: Visit, ma_lk: str) -> dict[str, by
             "KET_QUA_DTRI": int(visit.outcome) if visit.outcome else None,
             "MA_LOAI_RV": int(visit.discharge_type) if visit.discharge_type else None,
             "GHI_CHU": visit.doctor_advice, "MA_LOAI_KCB": visit.visit_type.value, "MA_KHOA": visit.department,
-            "MA_CSKCB": visit.facility_code, "CAN_NANG": number(visit.weight_kg),
+            "MA_CSKCB": visit.facility_code,
+            "CAN_NANG": number(visit.weight_kg or (visit.vital_signs.weight_kg if visit.vital_signs else None)),
             "NGAY_TAI_KHAM": day8(visit.re_exam.appointment_at.date()) if visit.re_exam else None,
         }]),
     }
@@ -201,12 +204,17 @@ def tables_for(person: Administrative, visit: Visit, ma_lk: str) -> dict[str, by
              "NGAY_KQ": moment12(lab.resulted_at)}
             for i, lab in enumerate(visit.lab_results, start=1)
         ])
-    if visit.clinical_notes:
+    notes = list(visit.clinical_notes)
+    vitals = visit.vital_signs
+    if vitals is not None and not vitals.empty and not any(read_vitals(note.note) for note in notes):
+        # QĐ 130 has no vital-sign fields but the weight: they go as a line of the clinical progress
+        notes.append(ClinicalNote(recorded_at=vitals.measured_at or visit.started_at, note=line_of(vitals)))
+    if notes:
         tables["XML5"] = _table("CHITIEU_CHITIET_DIENBIENLAMSANG", "DSACH_CHI_TIET_DIEN_BIEN_BENH",
                                 "CHI_TIET_DIEN_BIEN_BENH", [
             {"MA_LK": ma_lk, "STT": i, "DIEN_BIEN_LS": note.note, "GIAI_DOAN_BENH": note.stage,
              "HOI_CHAN": note.consultation, "PHAU_THUAT": note.surgery, "THOI_DIEM_DBLS": moment12(note.recorded_at)}
-            for i, note in enumerate(visit.clinical_notes, start=1)
+            for i, note in enumerate(notes, start=1)
         ])
     if visit.discharge_paper:
         p = visit.discharge_paper

@@ -1,17 +1,27 @@
-"""The citizen's own book and their dependents' books (QĐ 1332 groups)."""
+"""The citizen's own book and their dependents' books (QĐ 1332 groups), and the same book read by
+the medical staff treating its owner today."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from api_client.models import DependentRef, HealthBook, Me, Representative, RepresentativeUpdate, Visit, VisitPage
 
-from ..deps import CallerDep, OwnPersonId, ReadablePersonId, StoreDep
+from ..deps import (
+    CallerDep,
+    CheckInsDep,
+    ClinicStaff,
+    ClinicStaffDep,
+    OwnPersonId,
+    ReadablePersonId,
+    StoreDep,
+    TreatedPersonId,
+)
 from ..errors import not_found
-from ..storage import BookStore
+from ..storage import BookStore, CheckInStore
 
 router = APIRouter(tags=["book"])
 
@@ -90,3 +100,34 @@ async def list_visits(person_id: ReadablePersonId, store: StoreDep, limit: Limit
 @router.get("/people/{person_id}/visits/{visit_id}", response_model=Visit)
 async def read_visit(visit_id: str, person_id: ReadablePersonId, store: StoreDep) -> JSONResponse:
     return _visit(store, person_id, visit_id)
+
+
+def _log_treatment(request: Request, check_ins: CheckInStore, staff: ClinicStaff, person_id: str, what: str) -> None:
+    """The citizen sees each of these reads in "who looked at my book", with what was read."""
+    check_ins.log_read(person_id, request.app.state.settings.clock(), staff.as_actor(), what=what,
+                       purpose="treatment", method=None)
+
+
+@router.get("/clinic/patients/{person_id}/book", response_model=HealthBook, tags=["clinic"])
+async def read_patient_book(person_id: TreatedPersonId, request: Request, staff: ClinicStaffDep, store: StoreDep,
+                            check_ins: CheckInsDep) -> JSONResponse:
+    """The whole book, for medical staff of the facility where the patient is admitted today."""
+    response = _book(store, person_id)
+    _log_treatment(request, check_ins, staff, person_id, "book")
+    return response
+
+
+@router.get("/clinic/patients/{person_id}/visits", response_model=VisitPage, tags=["clinic"])
+async def list_patient_visits(person_id: TreatedPersonId, request: Request, staff: ClinicStaffDep, store: StoreDep,
+                              check_ins: CheckInsDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
+    page = store.visits_page(person_id, limit, offset)
+    _log_treatment(request, check_ins, staff, person_id, "visits")
+    return JSONResponse(page)
+
+
+@router.get("/clinic/patients/{person_id}/visits/{visit_id}", response_model=Visit, tags=["clinic"])
+async def read_patient_visit(visit_id: str, person_id: TreatedPersonId, request: Request, staff: ClinicStaffDep,
+                             store: StoreDep, check_ins: CheckInsDep) -> JSONResponse:
+    response = _visit(store, person_id, visit_id)
+    _log_treatment(request, check_ins, staff, person_id, "visit")
+    return response

@@ -1,5 +1,5 @@
-"""Check-in at the counter: the citizen's short-lived QR code, the staff's redemption, the queue,
-and the access log that shows the citizen who looked."""
+"""Check-in at the counter: the citizen's short-lived QR code, the staff's redemption, identification
+by chip ID card or number, the queue, and the access log that shows the citizen who looked."""
 
 from __future__ import annotations
 
@@ -17,19 +17,42 @@ from api_client.identifiers import N_
 from api_client.models import (
     VIETNAM_TZ,
     AccessLogEntry,
+    AdmitRequest,
     CheckIn,
     CheckInCode,
     CheckInCodeRequest,
     CheckInCodeState,
     CheckInStatus,
+    IdentifyRequest,
     QueueEntry,
+    QueueStatusUpdate,
     RedeemRequest,
 )
 
-from ..deps import CheckInsDep, ClinicStaffDep, OwnPersonId, ReadablePersonId, StoreDep, readable_person_id
-from ..errors import ApiError, check_in_not_found, code_refused, no_qr_code_found, too_many_attempts
-from ..storage import new_id
-from ..storage.check_ins import iso
+from ..deps import (
+    CheckInsDep,
+    ClinicStaff,
+    ClinicStaffDep,
+    OwnPersonId,
+    ReadablePersonId,
+    StoreDep,
+    readable_person_id,
+)
+from ..errors import (
+    ApiError,
+    already_admitted_today,
+    card_mismatch,
+    check_in_not_found,
+    code_refused,
+    identify_query_unreadable,
+    no_qr_code_found,
+    not_admitted,
+    patient_not_found,
+    too_many_attempts,
+)
+from ..identification import UnreadableQuery, card_differences, read_query
+from ..storage import CheckInStore, new_id
+from ..storage.check_ins import IdentityOnFile, iso
 
 router = APIRouter(tags=["check-in"])
 
@@ -45,27 +68,78 @@ async def redeem_check_in_code(body: RedeemRequest, request: Request, staff: Cli
     """The receptionist scans the citizen's code: one check-in, the patient summary, a line in the
     citizen's access log. Refused codes count towards a per-account and per-address limit."""
     store, check_ins, throttle = request.app.state.store, request.app.state.check_ins, request.app.state.redeem_throttle
-    keys = [f"staff:{staff.caller.sub}", f"address:{request.client.host if request.client else '-'}"]
+    keys = attempt_keys(request, staff)
     if wait := throttle.retry_after(keys):
         raise too_many_attempts(wait)
     moment = now(request)
     check_in_id = new_id()
-    redemption = check_ins.redeem(body.code, moment, {
-        "id": check_in_id, "facility_code": staff.facility_code, "staff_personal_id": staff.caller.personal_id,
-        "actor": staff.as_actor(),
-    })
+    redemption = check_ins.redeem(body.code, moment, new_check_in(check_in_id, staff))
     if redemption.person_id is None:
         throttle.record_failure(keys)
         reason = {"used": "code_already_used", "expired": "code_expired"}.get(redemption.refused, "code_not_found")
         raise code_refused(reason)
-    return check_in_response(store, redemption.person_id, moment, status_code=201, id=check_in_id,
+    return check_in_response(store, check_ins, redemption.person_id, moment, status_code=201, id=check_in_id,
                              facility_code=staff.facility_code, checked_at=iso(moment),
-                             status=CheckInStatus.SCANNED, queue_number=None)
+                             status=CheckInStatus.SCANNED, queue_number=None, method="book_qr", limited=False)
 
 
-def check_in_response(store, person_id: str, moment: float, *, status_code: int = 200, **fields) -> Response:
-    """The check-in with its summary spliced in as SQLite assembled it (no parse and re-encode)."""
-    summary = store.patient_summary_json(person_id, datetime.fromtimestamp(moment, UTC))
+@router.post("/clinic/identify", status_code=201, response_model=CheckIn)
+async def identify(body: IdentifyRequest, request: Request, staff: ClinicStaffDep) -> Response:
+    """No phone at the counter: the chip ID card's QR, a typed personal ID or a BHYT card code. Anyone can
+    copy those, so the check-in shows identity and allergies only. Failures count towards the same limit
+    as refused codes."""
+    store, check_ins, throttle = request.app.state.store, request.app.state.check_ins, request.app.state.redeem_throttle
+    keys = attempt_keys(request, staff)
+    if wait := throttle.retry_after(keys):
+        raise too_many_attempts(wait, looking_up=True)
+    try:
+        method, person = identified(check_ins, body.query)
+    except ApiError:
+        throttle.record_failure(keys)
+        raise
+    moment = now(request)
+    check_in_id = new_id()
+    check_ins.record_identification(person.person_id, method, moment, new_check_in(check_in_id, staff))
+    return check_in_response(store, check_ins, person.person_id, moment, status_code=201, id=check_in_id,
+                             facility_code=staff.facility_code, checked_at=iso(moment),
+                             status=CheckInStatus.SCANNED, queue_number=None, method=method, limited=True)
+
+
+def identified(check_ins: CheckInStore, text: str) -> tuple[str, IdentityOnFile]:
+    """The book the query names, or the refusal the desk reads."""
+    try:
+        query = read_query(text)
+    except UnreadableQuery:
+        raise identify_query_unreadable() from None
+    if query.method == "bhyt":
+        person = check_ins.person_by_insurance_code(query.number)
+    else:
+        person = check_ins.person_by_personal_id(query.number)
+    if person is None:
+        raise patient_not_found()
+    if differences := card_differences(query, person.full_name, person.birth_date, person.birth_date_precision):
+        raise card_mismatch(differences)
+    return query.method, person
+
+
+def attempt_keys(request: Request, staff: ClinicStaff) -> list[str]:
+    """Failed attempts are counted per staff account and per client address."""
+    return [f"staff:{staff.caller.sub}", f"address:{request.client.host if request.client else '-'}"]
+
+
+def new_check_in(check_in_id: str, staff: ClinicStaff) -> dict:
+    return {"id": check_in_id, "facility_code": staff.facility_code, "staff_personal_id": staff.caller.personal_id,
+            "actor": staff.as_actor()}
+
+
+def check_in_response(store, check_ins: CheckInStore, person_id: str, moment: float, *, status_code: int = 200,
+                      **fields) -> Response:
+    """The check-in with its summary spliced in as SQLite assembled it (no parse and re-encode); a
+    check-in by card or number (`limited`) carries identity and allergies only."""
+    if fields["limited"]:
+        summary = check_ins.identity_summary_json(person_id)
+    else:
+        summary = store.patient_summary_json(person_id, datetime.fromtimestamp(moment, UTC))
     head = json.dumps(fields, ensure_ascii=False)[:-1]
     return Response(f'{head}, "summary": {summary}}}', status_code, media_type="application/json")
 
@@ -115,23 +189,43 @@ def _own_check_in(check_ins, check_in_id: str, staff) -> dict:
 
 @router.get("/clinic/check-ins/{check_in_id}", response_model=CheckIn)
 async def read_check_in(check_in_id: str, request: Request, staff: ClinicStaffDep, store: StoreDep,
-                  check_ins: CheckInsDep) -> JSONResponse:
-    """Opening the summary again (e.g. from the queue) is another read, logged as such."""
+                  check_ins: CheckInsDep) -> Response:
+    """Opening the summary again (e.g. from the queue) is another read, logged as such; a check-in by
+    card or number still shows identity and allergies only."""
     found = _own_check_in(check_ins, check_in_id, staff)
     moment = now(request)
-    check_ins.log_read(found["person_id"], moment, staff.as_actor())
-    person_id = found.pop("person_id")
-    return check_in_response(store, person_id, moment, **found)
+    person_id, method = found["person_id"], found["method"]
+    limited = method != "book_qr"
+    check_ins.log_read(person_id, moment, staff.as_actor(), what="identity" if limited else "patient_summary",
+                       purpose="identification" if limited else "check_in", method=method)
+    return check_in_response(store, check_ins, person_id, moment, id=found["id"],
+                             facility_code=found["facility_code"], checked_at=found["checked_at"],
+                             status=found["status"], queue_number=found["queue_number"], method=method,
+                             limited=limited)
 
 
 @router.post("/clinic/check-ins/{check_in_id}/admit", response_model=QueueEntry)
-async def admit(check_in_id: str, request: Request, staff: ClinicStaffDep, check_ins: CheckInsDep) -> JSONResponse:
-    """"Tiếp nhận": the patient joins today's queue (admitting twice keeps the first number)."""
+async def admit(check_in_id: str, request: Request, staff: ClinicStaffDep, check_ins: CheckInsDep,
+                body: Annotated[AdmitRequest | None, Body()] = None) -> JSONResponse:
+    """"Tiếp nhận": the patient joins today's queue (admitting the same check-in twice keeps its number).
+    Someone already queued today through another check-in gets a second number only with `again`."""
+    _own_check_in(check_ins, check_in_id, staff)
+    admission = check_ins.admit(check_in_id, staff.facility_code, now(request), again=bool(body and body.again))
+    if admission.already_admitted is not None:
+        raise already_admitted_today(admission.already_admitted)
+    return JSONResponse(check_ins.queue_entry(check_in_id))
+
+
+@router.post("/clinic/check-ins/{check_in_id}/status", response_model=QueueEntry)
+async def set_queue_status(check_in_id: str, body: QueueStatusUpdate, staff: ClinicStaffDep,
+                           check_ins: CheckInsDep) -> JSONResponse:
+    """Where the patient is: waiting, with the doctor, done, or left without being seen. Medical staff
+    read the whole book only while it is waiting or with the doctor."""
     found = _own_check_in(check_ins, check_in_id, staff)
-    check_ins.admit(check_in_id, staff.facility_code, now(request))
-    day = datetime.fromisoformat(found["checked_at"]).astimezone(VIETNAM_TZ).date().isoformat()
-    entry = next(e for e in check_ins.queue(staff.facility_code, day) if e["check_in_id"] == check_in_id)
-    return JSONResponse(entry)
+    if found["queue_number"] is None:
+        raise not_admitted()
+    check_ins.set_queue_status(check_in_id, body.status)
+    return JSONResponse(check_ins.queue_entry(check_in_id))
 
 
 @router.get("/clinic/queue", response_model=list[QueueEntry])

@@ -46,12 +46,16 @@ async def record_visit(body: RecordVisitRequest, request: Request, staff: Medica
     now = datetime.fromtimestamp(state.settings.clock(), VIETNAM_TZ).replace(second=0, microsecond=0)
     facility_name = state.store.facility_name(staff.facility_code) or staff.facility_code
     ma_lk = f"{staff.facility_code}-{now:%Y%m%d}-{uuid.uuid4().hex[:10].upper()}"
+    vitals = body.vital_signs if body.vital_signs and not body.vital_signs.empty else None
     visit = Visit(
         id=uuid.uuid4().hex, facility_code=staff.facility_code, facility_name=facility_name, visit_type="01",
         started_at=now - timedelta(minutes=15), ended_at=now, reason=body.reason,
         diagnoses=[Diagnosis(icd10=d.icd10, name=d.name, main=i == 0) for i, d in enumerate(body.diagnoses)],
         prescriptions=[PrescriptionItem(**m.model_dump(), route="Uống", prescribed_at=now) for m in body.prescriptions],
         doctor_advice=body.advice, outcome=2, discharge_type=1,
+        # measured during the visit: the weight goes into XML1 CAN_NANG, all of them as a line of XML5
+        vital_signs=vitals.model_copy(update={"measured_at": now}) if vitals else None,
+        weight_kg=vitals.weight_kg if vitals else None,
         re_exam=ReExamAppointment(
             number=f"HKL-{ma_lk}", appointment_at=datetime.combine(body.re_exam_on, time(7, 30), VIETNAM_TZ),
             facility_code=staff.facility_code, facility_name=facility_name, doctor_name=staff.caller.full_name,
@@ -70,4 +74,6 @@ async def record_visit(body: RecordVisitRequest, request: Request, staff: Medica
     if record["status"] != "accepted":
         raise ApiError(422, "visit_rejected", N_("The visit was not accepted. Correct the fields listed."),
                        details=record["errors"])
-    return RecordVisitResult(visit_id=record["visit_id"], person_id=person_id, receipt=receipt)
+    state.check_ins.finish_treatment(person_id, staff.facility_code, today)  # the queue shows the patient seen
+    return RecordVisitResult(visit_id=record["visit_id"], person_id=person_id, full_name=person.full_name,
+                             receipt=receipt)

@@ -1,7 +1,8 @@
-"""Check-in codes, check-ins and the access log.
+"""Check-in codes, check-ins, the queue and the access log.
 
 A code is 160 random bits shown once to the citizen; only its SHA-256 is stored, so the database
 file never holds a usable code. Redemption is one atomic UPDATE: a code cannot be used twice.
+A check-in by chip ID card or number (`method` other than "book_qr") shows identity and allergies only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from api_client.models import VIETNAM_TZ, CheckInCodeStatus, CheckInStatus
+from api_client.models import VIETNAM_TZ, CheckInCodeStatus, CheckInMethod, CheckInStatus, QueueStatus
 
 from .db import Store
 
@@ -47,6 +48,24 @@ class Redemption:
     refused: CheckInCodeStatus | None = None  # USED, EXPIRED; None with no person: unknown or revoked
 
 
+@dataclass(frozen=True)
+class Admission:
+    """The queue number given, or the one this person already holds today (then none was given)."""
+
+    queue_number: int | None = None
+    already_admitted: int | None = None
+
+
+@dataclass(frozen=True)
+class IdentityOnFile:
+    """What a card or number is checked against before a check-in opens."""
+
+    person_id: str
+    full_name: str
+    birth_date: str
+    birth_date_precision: str
+
+
 class CheckInStore(Store):
     # ------------------------------------------------------------ codes
 
@@ -61,17 +80,18 @@ class CheckInStore(Store):
 
     def code_state(self, code_id: str, requested_by: str, now: float) -> dict[str, Any] | None:
         row = self.db.execute(
-            "SELECT c.id, c.expires_at, c.used_at, c.revoked_at, f.name FROM check_in_codes c "
-            "LEFT JOIN check_ins i ON i.id = c.check_in_id LEFT JOIN facilities f ON f.code = i.facility_code "
-            "WHERE c.id = ? AND c.requested_by = ?",
+            "SELECT c.id, c.expires_at, c.used_at, c.revoked_at, f.name, i.queue_number, i.admitted_at "
+            "FROM check_in_codes c LEFT JOIN check_ins i ON i.id = c.check_in_id "
+            "LEFT JOIN facilities f ON f.code = i.facility_code WHERE c.id = ? AND c.requested_by = ?",
             [code_id, requested_by],
         ).fetchone()
         if row is None:
             return None
-        code_id, expires_at, used_at, revoked_at, facility_name = row
+        code_id, expires_at, used_at, revoked_at, facility_name, queue_number, admitted_at = row
         return {
             "id": code_id, "status": _status(expires_at, used_at, revoked_at, now), "expires_at": iso(expires_at),
             "used_at": iso(used_at) if used_at else None, "facility_name": facility_name,
+            "queue_number": queue_number, "admitted_at": admitted_at,
         }
 
     def revoke_code(self, code_id: str, requested_by: str, now: float) -> bool:
@@ -107,24 +127,55 @@ class CheckInStore(Store):
                 return Redemption(refused=None if status is CheckInCodeStatus.REVOKED else status)
             code_id, person_id = claimed
             moment = datetime.fromtimestamp(now, UTC)
-            db.execute(
-                "INSERT INTO check_ins (id, person_id, facility_code, staff_personal_id, code_id, checked_at, day, "
-                "status, queue_number, admitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
-                [check_in["id"], person_id, check_in["facility_code"], check_in["staff_personal_id"], code_id,
-                 moment.isoformat(timespec="seconds"), moment.astimezone(VIETNAM_TZ).date().isoformat(),
-                 CheckInStatus.SCANNED],
-            )
-            self._log_read(person_id, moment, check_in["actor"], code_id)
+            self._insert_check_in(person_id, moment, check_in, "book_qr", code_id)
+            self._log_read(person_id, moment, check_in["actor"], "patient_summary", "check_in", "book_qr", code_id)
         return Redemption(person_id=person_id)
+
+    # ------------------------------------------------------------ identification by card or number
+
+    def person_by_personal_id(self, personal_id: str) -> IdentityOnFile | None:
+        row = self.db.execute(
+            "SELECT id, full_name, birth_date, birth_date_precision FROM people WHERE personal_id = ?", [personal_id]
+        ).fetchone()
+        return IdentityOnFile(*row) if row else None
+
+    def person_by_insurance_code(self, code: str) -> IdentityOnFile | None:
+        """Nobody, unless exactly one book holds that card (index people_insurance_code)."""
+        rows = self.db.execute(
+            "SELECT id, full_name, birth_date, birth_date_precision FROM people "
+            "WHERE json_extract(insurance, '$.code') = ? LIMIT 2", [code]
+        ).fetchall()
+        return IdentityOnFile(*rows[0]) if len(rows) == 1 else None
+
+    def record_identification(self, person_id: str, method: CheckInMethod, now: float,
+                              check_in: dict[str, Any]) -> None:
+        """The check-in and the read of identity and allergies, in one transaction."""
+        moment = datetime.fromtimestamp(now, UTC)
+        with self._database.transaction():
+            self._insert_check_in(person_id, moment, check_in, method, None)
+            self._log_read(person_id, moment, check_in["actor"], "identity", "identification", method, None)
+
+    def identity_summary_json(self, person_id: str) -> str | None:
+        """The summary of a check-in by card or number: identity and allergies, the other lists empty."""
+        row = self.db.execute(_IDENTITY_SUMMARY_SQL, [person_id]).fetchone()
+        return row[0] if row else None
+
+    def _insert_check_in(self, person_id: str, moment: datetime, check_in: dict[str, Any], method: CheckInMethod,
+                         code_id: str | None) -> None:
+        self.db.execute(
+            "INSERT INTO check_ins (id, person_id, facility_code, staff_personal_id, code_id, checked_at, day, "
+            "status, queue_number, admitted_at, method, queue_status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL)",
+            [check_in["id"], person_id, check_in["facility_code"], check_in["staff_personal_id"], code_id,
+             moment.isoformat(timespec="seconds"), moment.astimezone(VIETNAM_TZ).date().isoformat(),
+             CheckInStatus.SCANNED, method],
+        )
 
     # ------------------------------------------------------------ check-ins and the queue
 
     def check_in(self, check_in_id: str) -> dict[str, Any] | None:
-        row = self.db.execute(
-            "SELECT id, person_id, facility_code, checked_at, status, queue_number FROM check_ins WHERE id = ?",
-            [check_in_id],
-        ).fetchone()
-        keys = ("id", "person_id", "facility_code", "checked_at", "status", "queue_number")
+        keys = ("id", "person_id", "facility_code", "checked_at", "status", "queue_number", "method", "queue_status")
+        row = self.db.execute(f"SELECT {', '.join(keys)} FROM check_ins WHERE id = ?", [check_in_id]).fetchone()
         return dict(zip(keys, row)) if row else None
 
     def checked_in(self, person_id: str, facility_code: str, day: str) -> bool:
@@ -134,66 +185,128 @@ class CheckInStore(Store):
             [person_id, facility_code, day],
         ).fetchone() is not None
 
-    def admit(self, check_in_id: str, facility_code: str, now: float) -> int | None:
-        """Put the patient in today's queue of that facility; returns the queue number."""
+    def admit(self, check_in_id: str, facility_code: str, now: float, *, again: bool = False) -> Admission | None:
+        """Put the patient in today's queue of that facility. A check-in admitted before keeps its number;
+        someone already queued today through another check-in (and not gone) gets no second number
+        unless `again`."""
         with self._database.transaction() as db:
             row = db.execute(
-                "SELECT day, queue_number FROM check_ins WHERE id = ? AND facility_code = ?",
+                "SELECT person_id, day, queue_number FROM check_ins WHERE id = ? AND facility_code = ?",
                 [check_in_id, facility_code],
             ).fetchone()
             if row is None:
                 return None
-            day, number = row
-            if number is None:
-                number = db.execute(
-                    "SELECT coalesce(max(queue_number), 0) + 1 FROM check_ins WHERE facility_code = ? AND day = ?",
-                    [facility_code, day],
+            person_id, day, number = row
+            if number is not None:
+                return Admission(queue_number=number)
+            if not again:
+                held = db.execute(
+                    "SELECT max(queue_number) FROM check_ins WHERE person_id = ? AND facility_code = ? AND day = ? "
+                    "AND queue_number IS NOT NULL AND queue_status != 'left'",
+                    [person_id, facility_code, day],
                 ).fetchone()[0]
-                db.execute(
-                    "UPDATE check_ins SET status = ?, queue_number = ?, admitted_at = ? WHERE id = ?",
-                    [CheckInStatus.ADMITTED, number, iso(now), check_in_id],
-                )
-        return number
+                if held is not None:
+                    return Admission(already_admitted=held)
+            number = db.execute(
+                "SELECT coalesce(max(queue_number), 0) + 1 FROM check_ins WHERE facility_code = ? AND day = ?",
+                [facility_code, day],
+            ).fetchone()[0]
+            db.execute(
+                "UPDATE check_ins SET status = ?, queue_number = ?, admitted_at = ?, queue_status = 'waiting' "
+                "WHERE id = ?",
+                [CheckInStatus.ADMITTED, number, iso(now), check_in_id],
+            )
+        return Admission(queue_number=number)
+
+    def set_queue_status(self, check_in_id: str, status: QueueStatus) -> None:
+        with self._database.transaction() as db:
+            db.execute("UPDATE check_ins SET queue_status = ? WHERE id = ? AND queue_number IS NOT NULL",
+                       [status, check_in_id])
+
+    def finish_treatment(self, person_id: str, facility_code: str, day: str) -> None:
+        """A visit was recorded: that person's entries of the day there are done (those who left stay left)."""
+        with self._database.transaction() as db:
+            db.execute(
+                "UPDATE check_ins SET queue_status = 'done' WHERE person_id = ? AND facility_code = ? AND day = ? "
+                "AND queue_status IN ('waiting', 'with_doctor')",
+                [person_id, facility_code, day],
+            )
+
+    def under_treatment(self, person_id: str, facility_code: str, day: str) -> bool:
+        """Whether the person is in that facility's queue that day, waiting or with the doctor."""
+        return self.db.execute(
+            "SELECT 1 FROM check_ins WHERE person_id = ? AND facility_code = ? AND day = ? "
+            "AND queue_status IN ('waiting', 'with_doctor') LIMIT 1",
+            [person_id, facility_code, day],
+        ).fetchone() is not None
+
+    def queue_entry(self, check_in_id: str) -> dict[str, Any] | None:
+        rows = self.db.execute(f"{_QUEUE_SQL} WHERE c.id = ? AND c.queue_number IS NOT NULL", [check_in_id])
+        return next(map(_queue_entry, rows), None)
 
     def queue(self, facility_code: str, day: str) -> list[dict[str, Any]]:
         rows = self.db.execute(
-            "SELECT c.id, c.queue_number, p.full_name, p.birth_date, p.sex, c.admitted_at FROM check_ins c "
-            "JOIN people p ON p.id = c.person_id WHERE c.facility_code = ? AND c.day = ? AND c.status = ? "
+            f"{_QUEUE_SQL} WHERE c.facility_code = ? AND c.day = ? AND c.queue_number IS NOT NULL "
             "ORDER BY c.queue_number",
-            [facility_code, day, CheckInStatus.ADMITTED],
+            [facility_code, day],
         )
-        return [
-            {"check_in_id": cid, "queue_number": number, "full_name": name, "birth_year": int(birth[:4]), "sex": sex,
-             "admitted_at": admitted}
-            for cid, number, name, birth, sex, admitted in rows
-        ]
+        return [_queue_entry(row) for row in rows]
 
     # ------------------------------------------------------------ the access log
 
-    def log_read(self, person_id: str, now: float, actor: dict[str, Any], code_id: str | None = None) -> None:
+    def log_read(self, person_id: str, now: float, actor: dict[str, Any], *, what: str, purpose: str,
+                 method: CheckInMethod | None) -> None:
         with self._database.transaction():
-            self._log_read(person_id, datetime.fromtimestamp(now, UTC), actor, code_id)
+            self._log_read(person_id, datetime.fromtimestamp(now, UTC), actor, what, purpose, method, None)
 
-    def _log_read(self, person_id: str, moment: datetime, actor: dict[str, Any], code_id: str | None) -> None:
+    def _log_read(self, person_id: str, moment: datetime, actor: dict[str, Any], what: str, purpose: str,
+                  method: CheckInMethod | None, code_id: str | None) -> None:
         self.db.execute(
-            "INSERT INTO access_log (person_id, at, actor_name, actor_role, facility_code, what, code_id) "
-            "VALUES (?, ?, ?, ?, ?, 'patient_summary', ?)",
+            "INSERT INTO access_log (person_id, at, actor_name, actor_role, facility_code, what, code_id, purpose, "
+            "method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [person_id, moment.isoformat(timespec="seconds"), actor["name"], actor["role"], actor["facility_code"],
-             code_id],
+             what, code_id, purpose, method],
         )
 
     def access_log(self, person_id: str, limit: int = 200) -> list[dict[str, Any]]:
         rows = self.db.execute(
-            "SELECT a.at, a.actor_name, a.actor_role, a.facility_code, f.name, a.what, a.code_id FROM access_log a "
-            "LEFT JOIN facilities f ON f.code = a.facility_code WHERE a.person_id = ? ORDER BY a.at DESC, a.id DESC "
-            "LIMIT ?",
+            "SELECT a.at, a.actor_name, a.actor_role, a.facility_code, f.name, a.what, a.purpose, a.method "
+            "FROM access_log a LEFT JOIN facilities f ON f.code = a.facility_code WHERE a.person_id = ? "
+            "ORDER BY a.at DESC, a.id DESC LIMIT ?",
             [person_id, limit],
         )
         return [
             {"at": at, "actor_name": name, "actor_role": role, "facility_code": code, "facility_name": facility,
-             "what": what, "via_code": code_id is not None}
-            for at, name, role, code, facility, what, code_id in rows
+             "what": what, "purpose": purpose, "method": method, "via_code": method == "book_qr"}
+            for at, name, role, code, facility, what, purpose, method in rows
         ]
+
+
+_QUEUE_SQL = (
+    "SELECT c.id, c.person_id, c.queue_number, p.full_name, p.birth_date, p.sex, c.admitted_at, c.queue_status "
+    "FROM check_ins c JOIN people p ON p.id = c.person_id"
+)
+
+
+def _queue_entry(row: tuple) -> dict[str, Any]:
+    check_in_id, person_id, number, name, birth, sex, admitted_at, status = row
+    return {"check_in_id": check_in_id, "person_id": person_id, "queue_number": number, "full_name": name,
+            "birth_year": int(birth[:4]), "sex": sex, "admitted_at": admitted_at, "status": status}
+
+
+# What anyone holding a chip ID card or a number may learn: who the patient is and what they must not be
+# given. Guardians are other people's data (their ID number, their phone): left out too.
+_IDENTITY_SUMMARY_SQL = """
+SELECT json_object(
+    'person_id', p.id, 'full_name', p.full_name, 'birth_date', p.birth_date,
+    'birth_date_precision', p.birth_date_precision, 'sex', p.sex, 'personal_id', p.personal_id,
+    'insurance', json(p.insurance),
+    'allergies', (SELECT json_group_array(json(data)) FROM (
+        SELECT data FROM history_entries WHERE person_id = p.id AND kind = 'allergies' ORDER BY id)),
+    'conditions', json('[]'), 'current_medicines', json('[]'), 'last_visits', json('[]'),
+    'vaccinations', json('[]'), 'guardians', json('[]')
+) FROM people p WHERE p.id = ?
+"""
 
 
 def _status(expires_at: float, used_at: float | None, revoked_at: float | None, now: float) -> CheckInCodeStatus:

@@ -43,7 +43,7 @@ async def test_the_qr_shows_a_working_code_with_nothing_personal_in_it(open_app,
     response = await redeem(http, login, code)
     assert response.json()["summary"]["full_name"] == "Nguyễn Văn Hùng"
     await app.settle(20)
-    assert any(text.startswith("Đã được tiếp nhận lúc") and "Trạm Y tế phường Ba Đình" in text
+    assert any(text.startswith("Đã quét mã lúc") and "Trạm Y tế phường Ba Đình" in text
                for text in app.texts())
 
 
@@ -135,7 +135,7 @@ async def test_the_citizen_sees_who_looked(open_app, http, login):
     await app.navigate("/access-log")
     assert "Hoàng Thị Lan (Tiếp đón)" in app.texts()
     assert "Trạm Y tế phường Ba Đình (01901)" in app.texts()
-    assert "Xem tóm tắt bệnh án qua mã QR của bạn" in app.texts()
+    assert "Xem tóm tắt bệnh án để tiếp đón bằng mã QR của sổ sức khỏe" in app.texts()
 
 
 async def check_in_by(http, login, staff: str, citizen: str) -> None:

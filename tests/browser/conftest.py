@@ -6,10 +6,12 @@ switched on by clicking the hidden placeholder, as verified in tech-stack.md.
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageChops, ImageFilter
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
@@ -54,24 +56,63 @@ def phone(chromium):
 
 
 POLICY_VIOLATIONS: list[str] = []
+BROWSER_ERRORS: list[str] = []
+OPEN_PAGES: list[Page] = []
+# Flutter's release build draws a widget that failed to build as a plain grey box and says nothing
+# in the console: a solid block of this colour on a screenshot is that box.
+FLUTTER_ERROR_GREY = 196
+ERROR_BOX_SIDE = 15  # px: larger than any grey in antialiased text or icons
 
 
-def watch_policy(message) -> None:
+def watch_console(message) -> None:
     # Flet's engine asks jsDelivr for a Rive script it never uses; the policy is meant to stop it.
-    if "Content Security Policy" in message.text and "cdn.jsdelivr.net/npm/@rive-app/" not in message.text:
+    if "cdn.jsdelivr.net/npm/@rive-app/" in message.text:
+        return
+    if "Content Security Policy" in message.text:
         POLICY_VIOLATIONS.append(message.text)
+    elif message.type == "error" and not message.text.startswith("Failed to load resource"):  # see watch_response
+        BROWSER_ERRORS.append(message.text)
+
+
+def watch_response(response) -> None:
+    """A resource the app needs and the server does not have, or a server failure, by its address."""
+    if response.status >= 500 or (response.status == 404 and "/idp/" not in response.url):
+        BROWSER_ERRORS.append(f"{response.status} {response.url}")
+
+
+def error_box_in(png: bytes) -> tuple[int, int, int, int] | None:
+    """Where a Flutter error box is on the screenshot, if there is one."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    masks = [channel.point(lambda value: 255 if value == FLUTTER_ERROR_GREY else 0) for channel in image.split()]
+    solid = ImageChops.multiply(ImageChops.multiply(masks[0], masks[1]), masks[2])
+    return solid.filter(ImageFilter.MinFilter(ERROR_BOX_SIDE)).getbbox()
+
+
+def assert_no_flutter_error(page: Page, name: str = "") -> None:
+    box = error_box_in(page.screenshot())
+    assert box is None, f"a Flutter error box is on screen {name} at {box}"
 
 
 @pytest.fixture(autouse=True)
-def no_policy_violations():
-    """Every journey runs under the real Content-Security-Policy; anything it blocks fails the test."""
+def no_browser_errors():
+    """Every journey runs under the real Content-Security-Policy and fails on anything it blocks, on
+    any error in the browser console or uncaught exception, and on an error box left on screen."""
     POLICY_VIOLATIONS.clear()
+    BROWSER_ERRORS.clear()
+    OPEN_PAGES.clear()
     yield
+    for page in OPEN_PAGES:
+        if not page.is_closed():
+            assert_no_flutter_error(page, "at the end of the test")
     assert not POLICY_VIOLATIONS, POLICY_VIOLATIONS
+    assert not BROWSER_ERRORS, BROWSER_ERRORS
 
 
 def open_app(page: Page, url: str) -> None:
-    page.on("console", watch_policy)
+    page.on("console", watch_console)
+    page.on("pageerror", lambda error: BROWSER_ERRORS.append(f"uncaught: {error} at {page.url} {time.strftime('%X')}"))
+    page.on("response", watch_response)
+    OPEN_PAGES.append(page)
     page.goto(url)
     enable_semantics(page)
 
@@ -128,7 +169,10 @@ def expect_text(locator, expected: str, timeout: float = 10_000) -> None:
 
 
 def screenshot(page: Page, name: str) -> None:
-    """Saved as a test artifact; the canvas repaints after the semantics tree, so wait first."""
+    """Saved as a test artifact, and no Flutter error box on it; the canvas repaints after the
+    semantics tree, so wait first."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.wait_for_timeout(800)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    png = page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+    box = error_box_in(png)
+    assert box is None, f"a Flutter error box is on screen {name} at {box}"

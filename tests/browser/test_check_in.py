@@ -33,7 +33,7 @@ def test_citizen_shows_qr_receptionist_scans_and_citizen_sees_who_looked(chromiu
         screenshot(citizen, "20-check-in-qr")
 
         sign_in(desk, server_url, "001192006789")
-        field = desk.get_by_role("textbox", name="Quét hoặc dán mã của người bệnh")
+        field = desk.get_by_role("textbox", name="Quét hoặc nhập mã, số của người bệnh")
         expect(field).to_be_visible(timeout=20_000)
         field.fill(code)
         field.press("Enter")
@@ -45,7 +45,7 @@ def test_citizen_shows_qr_receptionist_scans_and_citizen_sees_who_looked(chromiu
         expect_text(by_id(desk, "queue"), "Nguyễn Văn Hùng")
         screenshot(desk, "22-reception-queue")
 
-        expect_text(by_id(citizen, "check-in-used"), "Trạm Y tế phường Ba Đình", timeout=15_000)
+        expect_text(by_id(citizen, "check-in-admitted"), "Số thứ tự 1 — Trạm Y tế phường Ba Đình", timeout=15_000)
         citizen.get_by_role("button", name="Ai đã xem sổ của tôi").click()
         entry = by_id(citizen, "access-entry")
         expect_text(entry, "01901", timeout=10_000)
