@@ -49,7 +49,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
     from idp_mock import Client, IdpSettings, create_idp_app
     from idp_mock.demo import seed_demo_accounts
     from server.app import ApiSettings, create_api_app
-    from server.demo import seed_gateway_credentials, seed_pilot, seed_practitioners
+    from server.demo import complete_staff, seed_gateway_credentials, seed_pilot, seed_practitioners
     from server.edge import Edge
     from server.storage.private import keep_private
     from server.security import IntrospectionClient
@@ -91,6 +91,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
             seed_pilot(api_app.state.store)
         seed_gateway_credentials(api_app.state.submissions, config.data_dir)  # each facility completed
         seed_practitioners(api_app.state.store)
+        complete_staff(api_app.state.store)
 
     web_app = None
     if web:

@@ -485,6 +485,13 @@ PRACTITIONERS = {
 }
 
 
+def complete_staff(store: BookStore) -> None:
+    """Demo staff added since a data dir was first seeded (the nurse, for one) get their desk too."""
+    for personal_id, role, facility_code, area in STAFF:
+        if not any(a.role == role and a.facility_code == facility_code for a in store.staff_assignments(personal_id)):
+            store.add_staff(personal_id, role, facility_code, area)
+
+
 def seed_practitioners(store: BookStore) -> None:
     """The demo facilities' practitioner lists, unless a facility has sent its own."""
     from api_client.models import Practitioner

@@ -103,6 +103,9 @@ def queue_tile(row: QueueRow, ui: Ui, *, medical: bool, on_status, on_open) -> f
         elif medical:
             actions.append(ft.TextButton(t("Finish the visit"), icon=ft.Icons.TASK_ALT, on_click=partial(on_status, row, "done")))
         actions.append(ft.TextButton(t("Left"), icon=ft.Icons.DIRECTIONS_WALK, on_click=partial(on_status, row, "left")))
+        if medical:
+            actions.append(ft.TextButton(t("Open the health book"), icon=ft.Icons.MENU_BOOK,
+                                         on_click=partial(on_open, row)))
     return ft.Semantics(identifier=f"queue-{row.number}", container=True, content=ft.Container(
         ft.Column([
             ft.Row([status_chip(row.number, ui, "neutral"), status_chip(row.status_label, ui, row.tone)],

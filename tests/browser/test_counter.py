@@ -200,14 +200,27 @@ def test_a_doctor_reads_the_admitted_patients_past_visits_and_not_the_next_day(c
                 screenshot(doctor, "48-desk-admit-again-1366")
                 doctor.get_by_role("button", name="Cấp thêm số thứ tự").click()
             expect_text(by_id(doctor, "admitted-banner"), "Số thứ tự", timeout=10_000)
-            doctor.get_by_role("button", name="Mở sổ sức khỏe").click()
+            doctor.get_by_role("button", name="Mở sổ sức khỏe").first.click()
             expect_text(by_id(doctor, "patient-book-name"), "Nguyễn Văn Hùng", timeout=15_000)
             expect_text(by_id(doctor, "patient-visits"), "Bệnh viện")
             screenshot(doctor, f"49-doctor-patient-book-{width}")
             by_id(doctor, "patient-visits").locator("[flt-semantics-identifier^='visit-']").first.click()
             expect_text(by_id(doctor, "diagnoses"), "Chẩn đoán", timeout=15_000)
             screenshot(doctor, f"50-doctor-patient-visit-{width}")
-            book = doctor.url.split("/visits/")[0]
+            visit_url = doctor.url
+            book = visit_url.split("/visits/")[0]
+            large_text(doctor, counter_url, True, "/reception")  # the same screens in large text
+            expect_text(by_id(doctor, "queue"), "Nguyễn Văn Hùng", timeout=15_000)
+            screenshot(doctor, f"52-desk-queue-{width}-large")
+            doctor.goto(book)
+            enable_semantics(doctor)
+            expect_text(by_id(doctor, "patient-visits"), "Bệnh viện", timeout=15_000)
+            screenshot(doctor, f"49-doctor-patient-book-{width}-large")
+            doctor.goto(visit_url)
+            enable_semantics(doctor)
+            expect_text(by_id(doctor, "diagnoses"), "Chẩn đoán", timeout=15_000)
+            screenshot(doctor, f"50-doctor-patient-visit-{width}-large")
+            large_text(doctor, counter_url, False, "/reception")
             clock.advance(24 * 3600)
             tomorrow = chromium.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
             try:  # yesterday's sign-in has ended too: the doctor signs in again

@@ -365,3 +365,12 @@ async def test_access_log_lines_written_before_the_counter_changes_still_read(da
         [old] = (await http.get("/api/v1/me/access-log", headers=citizen)).json()
     assert (old["actor_name"], old["what"], old["purpose"], old["method"], old["via_code"]) == (
         "Hoàng Thị Lan", "patient_summary", "check_in", "book_qr", True)
+
+
+async def test_a_data_dir_seeded_before_the_nurse_existed_gives_her_the_desk_on_the_next_start(data_dir, clock):
+    sqlite3.connect(data_dir / "book.db").execute("DELETE FROM staff WHERE role = 'nurse'").connection.commit()
+    stack = create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
+    tokens = await sign_in(stack, "001191006543", clock=clock)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=stack), base_url=BASE_URL) as http:
+        queue = await http.get("/api/v1/clinic/queue", headers={"Authorization": f"Bearer {tokens.access_token}"})
+    assert queue.status_code == 200
