@@ -106,9 +106,10 @@ def build_home(book: HealthBook, *, now: datetime, t: Translator) -> HomeModel:
     today = local(now).date()
     allergies = allergy_lines(book.history.allergies, t)
     insurance = insurance_of(person.insurance, today, t)
-    upcoming = sorted(
-        (visit.re_exam, visit.id) for visit in book.visits
-        if visit.re_exam and visit.re_exam.appointment_at >= now
+    upcoming = sorted(  # by time only: two appointments cannot be compared as objects
+        ((visit.re_exam, visit.id) for visit in book.visits
+         if visit.re_exam and visit.re_exam.appointment_at >= now),
+        key=lambda pair: pair[0].appointment_at,
     )
     appointment = None
     if upcoming:

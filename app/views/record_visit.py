@@ -19,7 +19,7 @@ from api_client.icd10 import search_icd10
 from api_client.models import VIETNAM_TZ
 
 from .. import theme
-from ..components import Ui, banner, card, heading, icon_button, info_row, section, status_chip, text, use_ui
+from ..components import Ui, banner, heading, icon_button, info_row, status_chip, text, use_ui
 from ..services import SessionContext
 from ..services.session import user_message
 from ..viewmodels.record_visit import (
@@ -46,6 +46,19 @@ TWO_COLUMNS = {"xs": 12, "lg": 6}  # side by side from 992 px, one column below
 
 def today() -> date:
     return datetime.now(VIETNAM_TZ).date()
+
+
+def card(controls: list[ft.Control], *, identifier: str | None = None) -> ft.Control:
+    """The app's card, with the fields as wide as the card (a form's fields line up with its edges)."""
+    box = ft.Container(
+        ft.Column(controls, spacing=theme.SPACE_S, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+        padding=theme.SPACE_L, bgcolor=theme.SURFACE, border_radius=theme.RADIUS, border=ft.Border.all(1, "#D5DCE3"),
+    )
+    return ft.Semantics(identifier=identifier, container=True, content=box) if identifier else box
+
+
+def section(title: str, controls: list[ft.Control], ui: Ui, *, identifier: str | None = None) -> ft.Control:
+    return card([heading(title, ui), *controls], identifier=identifier)
 
 
 def side_by_side(controls: list[ft.Control], fits: bool) -> ft.Control:
@@ -182,6 +195,10 @@ def RecordVisitView():
                 set_version(version + 1)
         return handler
 
+    large = ui.type.factor > 1
+    two_up = ui.wide or not large  # two fields side by side still show their whole labels
+    three_up = ui.wide and not large
+
     def field(key: str, label: str, value: str, on_value, *, error_key: str | None = None,
               **options) -> ft.TextField:
         """A text field whose typed value is kept in the form on every change, never re-sent by us."""
@@ -189,7 +206,7 @@ def RecordVisitView():
         control = ft.TextField(
             label=label, value=previous.value if previous is not None else value,
             error=errors.get(error_key or key), error_max_lines=4,
-            text_size=ui.type.body, label_style=ft.TextStyle(size=ui.type.body),
+            text_size=ui.type.body, label_style=ft.TextStyle(size=ui.type.body) if large else None,
             on_change=lambda e: on_value(e.control.value or ""), on_blur=left(key), **options)
         live.current[key] = control
         return control
@@ -255,9 +272,6 @@ def RecordVisitView():
 
     back_to_reception = ft.TextButton(t("Back to reception"), icon=ft.Icons.ARROW_BACK, height=theme.TOUCH_TARGET,
                                       on_click=session.go("/reception"))
-    large = ui.type.factor > 1
-    two_up = ui.wide or not large  # two fields side by side still show their whole labels
-    three_up = ui.wide and not large
 
     # ------------------------------------------------------------ the receipt
 
@@ -328,19 +342,29 @@ def RecordVisitView():
           for code, name in matches],
     ], ui, identifier="record-diagnoses")
 
+    form_labels = {"systolic": t("Systolic"), "diastolic": t("Diastolic")}  # under "Blood pressure (mmHg)"
+
     def vital_field(name: str) -> ft.TextField:
         spec = VITAL_BY_NAME[name]
         error_key = f"vital.{name}"
         if name == "diastolic" and "vital.blood_pressure" in errors and error_key not in errors:
             error_key = "vital.blood_pressure"
-        return field(f"vital.{name}", t(spec.label), form.vitals.get(name, ""),
+        return field(f"vital.{name}", form_labels.get(name, t(spec.label)), form.vitals.get(name, ""),
                      lambda v: form.set_vital(name, v), error_key=error_key, suffix=t(spec.unit),
                      keyboard_type=ft.KeyboardType.NUMBER if spec.whole else ft.KeyboardType.TEXT)
 
+    pressure_caption = text(t("Blood pressure (mmHg)"), ui, size=ui.type.small, color=theme.MUTED)
+    vital_rows: list[ft.Control] = []
     if two_up:
-        vital_rows = [side_by_side([vital_field(a), vital_field(b)], True) for a, b in VITAL_PAIRS]
+        for a, b in VITAL_PAIRS:
+            if a == "systolic":
+                vital_rows.append(pressure_caption)
+            vital_rows.append(side_by_side([vital_field(a), vital_field(b)], True))
     else:
-        vital_rows = [vital_field(spec.name) for spec in VITAL_FIELDS]
+        for spec in VITAL_FIELDS:
+            if spec.name == "systolic":
+                vital_rows.append(pressure_caption)
+            vital_rows.append(vital_field(spec.name))
     vitals_section = section(t("Vital signs"), [
         text(t("Optional. Only what was measured at this visit."), ui, size=ui.type.small, color=theme.MUTED),
         *vital_rows,
@@ -383,10 +407,11 @@ def RecordVisitView():
                           on_click=add_medicine, disabled=len(form.medicines) >= MAX_MEDICINES),
     ], ui, identifier="record-prescription")
 
-    re_exam_field = field("re_exam", t("Re-examination date (dd/mm/yyyy)"), form.re_exam,
+    re_exam_field = field("re_exam", t("Re-examination date"), form.re_exam,
                           lambda v: form.set("re_exam", v), keyboard_type=ft.KeyboardType.DATETIME,
+                          # the day in words ("9 tháng 12, 2026"); the line is always there, so nothing moves
                           helper=t.long_date(current_re_exam) if current_re_exam and "re_exam" not in errors
-                          else None)
+                          else t("Write it as dd/mm/yyyy, or choose it in the calendar"))
     follow_up = card([
         heading(t("Re-examination and advice"), ui),
         ft.Row([

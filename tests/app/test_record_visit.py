@@ -265,12 +265,12 @@ async def test_the_doctor_records_two_medicines_vitals_and_a_reexam_and_the_book
     assert text_fields(app, "medicine-1")[VI("Medicine name")].value == "Paracetamol", "row 1 kept its values"
     await fill(app, "record-vitals", {"Pulse": "300"})
     assert text_fields(app, "record-vitals")[VI("Pulse")].error == vital_error("pulse", "300", VI)
-    await fill(app, "record-vitals", {"Pulse": "80", "Systolic BP": "120", "Diastolic BP": "80",
+    await fill(app, "record-vitals", {"Pulse": "80", "Systolic": "120", "Diastolic": "80",
                                       "Temperature": "37,2", "Weight": "55", "Height": "160", "SpO2": "98",
                                       "Blood glucose": "6,1"})
     assert text_fields(app, "record-vitals")[VI("Pulse")].error is None
     re_exam_day = datetime.now(VIETNAM_TZ).date() + timedelta(days=7)
-    await fill(app, "record-follow-up", {"Re-examination date (dd/mm/yyyy)": f"{re_exam_day:%d/%m/%Y}",
+    await fill(app, "record-follow-up", {"Re-examination date": f"{re_exam_day:%d/%m/%Y}",
                                          "Doctor's advice": "Uống nhiều nước"})
 
     await app.click(app.button(VI("Review before signing")))
@@ -338,7 +338,7 @@ async def test_the_date_picker_fills_the_reexam_date(open_app, http, login):
     chosen = tomorrow + timedelta(days=13)
     app.session.apply_patch(picker._i, {"value": datetime(chosen.year, chosen.month, chosen.day)})
     await app.click(picker, "change")
-    field = text_fields(app, "record-follow-up")[VI("Re-examination date (dd/mm/yyyy)")]
+    field = text_fields(app, "record-follow-up")[VI("Re-examination date")]
     assert field.value == f"{chosen:%d/%m/%Y}" and field.error is None
     assert field.helper == VI.long_date(chosen)
 
@@ -361,3 +361,21 @@ async def test_the_form_renders_at_phone_and_desktop_width_in_large_text(open_ap
     rows = [c for c in walk(app.by_identifier("record-form")) if isinstance(c, ft.Row) and c.wrap]
     assert not [r for r in rows if any(getattr(child, "expand", None) for child in r.controls)], \
         "no expanded control inside a wrapping row (Flutter's grey error box)"
+
+
+async def test_a_refusal_is_said_in_words_and_back_to_edit_keeps_the_form(open_app, http, login):
+    app = await open_app(DOCTOR)  # nobody checked in at 01902 today
+    app.state.recording_for = (HUNG, "Nguyễn Văn Hùng")
+    await app.navigate("/record-visit")
+    await app.change(text_fields(app)[VI("Search ICD-10 by code or name")], value="J02.9")
+    await app.click(app.button("J02.9 · Viêm họng cấp, không đặc hiệu"))
+    await fill(app, "medicine-1", {"Medicine name": "Paracetamol", "Quantity": "10"})
+    await app.click(app.button(VI("Review before signing")))
+    await app.click(app.button(VI("Sign and send")))
+    await app.settle(20)
+    assert app.by_identifier("visit-refused") is not None
+    assert ("Người bệnh này chưa được tiếp đón tại cơ sở của bạn hôm nay. Hãy quét mã QR của người bệnh tại quầy "
+            "tiếp đón trước, rồi ghi nhận lần khám.") in app.texts()
+    await app.click(app.button(VI("Back to edit")))
+    assert text_fields(app, "medicine-1")[VI("Medicine name")].value == "Paracetamol"
+

@@ -48,6 +48,15 @@ def test_home_shows_the_next_reexam_with_the_days_left(hung):
     assert english.when == "07:30, December 2, 2026" and english.days_left == "in 10 days"
 
 
+def test_home_shows_the_soonest_of_two_reexams(hung):
+    """A second appointment (a station's form adds one beside the hospital's) must not break Home."""
+    booked = next(v for v in hung.visits if v.re_exam)
+    later = booked.re_exam.model_copy(update={"appointment_at": booked.re_exam.appointment_at + timedelta(days=30)})
+    second = booked.model_copy(update={"id": "second", "re_exam": later})
+    book = hung.model_copy(update={"visits": [second, *hung.visits]})
+    assert build_home(book, now=NOW, t=VI).appointment.when == "7:30, 2 tháng 12, 2026"
+
+
 def test_a_past_appointment_is_not_next(hung):
     assert build_home(hung, now=NOW + timedelta(days=11), t=VI).appointment is None
 
