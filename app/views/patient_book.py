@@ -27,13 +27,11 @@ def closed_message(failure: Exception, t) -> str:
     return user_message(failure, t)
 
 
-@ft.component
-def PatientBookView():
+def use_treatment_read(read, deps: list) -> tuple:
+    """(what was read, why not): one logged read of the patient's book when the screen opens."""
     state, ui = use_ui()
     session = ft.use_context(SessionContext)
-    t = ui.t
-    person_id = ft.use_route_params().get("person_id")
-    book, set_book = ft.use_state(None)
+    found, set_found = ft.use_state(None)
     error, set_error = ft.use_state(None)
 
     async def load() -> None:
@@ -41,16 +39,30 @@ def PatientBookView():
             await session.navigate("/sign-in")
             return
         try:
-            set_book(await session.check_in.patient_book(person_id))
+            set_found(await read())
         except (ApiError, Offline) as failure:
-            set_error(closed_message(failure, t))
+            set_error(closed_message(failure, ui.t))
 
-    ft.use_effect(load, [person_id])
+    ft.use_effect(load, deps)
+    return found, error
+
+
+def closed_banner(back: ft.Control, error: str, ui) -> ft.Control:
+    return page_column([back, banner(error, ui, tone="warning", icon=ft.Icons.LOCK_OUTLINE,
+                                     identifier="patient-book-closed")], ui)
+
+
+@ft.component
+def PatientBookView():
+    _state, ui = use_ui()
+    session = ft.use_context(SessionContext)
+    t = ui.t
+    person_id = ft.use_route_params().get("person_id")
+    book, error = use_treatment_read(lambda: session.check_in.patient_book(person_id), [person_id])
     back = ft.Row([ft.TextButton(t("Back to the desk"), icon=ft.Icons.ARROW_BACK, height=theme.TOUCH_TARGET,
                                  on_click=session.go("/reception"))])
     if error:
-        return page_column([back, banner(error, ui, tone="warning", icon=ft.Icons.LOCK_OUTLINE,
-                                         identifier="patient-book-closed")], ui)
+        return closed_banner(back, error, ui)
     if book is None:
         return loading(t("Loading the health book…"), ui)
     person = book.person
@@ -74,29 +86,17 @@ def PatientBookView():
 
 @ft.component
 def PatientVisitView():
-    state, ui = use_ui()
+    _state, ui = use_ui()
     session = ft.use_context(SessionContext)
     t = ui.t
     params = ft.use_route_params()
     person_id, visit_id = params.get("person_id"), params.get("visit_id")
-    visit, set_visit = ft.use_state(None)
-    error, set_error = ft.use_state(None)
-
-    async def load() -> None:
-        if state.me is None:
-            await session.navigate("/sign-in")
-            return
-        try:
-            set_visit(await session.check_in.patient_visit(person_id, visit_id))
-        except (ApiError, Offline) as failure:
-            set_error(closed_message(failure, t))
-
-    ft.use_effect(load, [person_id, visit_id])
+    visit, error = use_treatment_read(lambda: session.check_in.patient_visit(person_id, visit_id),
+                                      [person_id, visit_id])
     back = ft.Row([ft.TextButton(t("Back to the patient's book"), icon=ft.Icons.ARROW_BACK,
                                  height=theme.TOUCH_TARGET, on_click=session.go(f"/patients/{person_id}"))])
     if error:
-        return page_column([back, banner(error, ui, tone="warning", icon=ft.Icons.LOCK_OUTLINE,
-                                         identifier="patient-book-closed")], ui)
+        return closed_banner(back, error, ui)
     if visit is None:
         return loading(t("Loading the health book…"), ui)
     return page_column([back, *visit_controls(build_visit_detail(visit, t), ui)], ui)

@@ -331,14 +331,17 @@ class BookStore(Store):
         return assignments
 
 
-_PATIENT_SUMMARY_SQL = """
-SELECT json_object(
+# Who the patient is and what they must not be given: the head of every summary the counter sees.
+IDENTITY_AND_ALLERGIES_SQL = """
     'person_id', p.id, 'full_name', p.full_name, 'birth_date', p.birth_date,
     'birth_date_precision', p.birth_date_precision, 'sex', p.sex, 'personal_id', p.personal_id,
     'insurance', json(p.insurance),
     'allergies', (SELECT json_group_array(json(data)) FROM (
         SELECT data FROM history_entries WHERE person_id = p.id AND kind = 'allergies' ORDER BY id)),
-    'conditions', (SELECT json_group_array(json(data)) FROM (
+"""
+_PATIENT_SUMMARY_SQL = """
+SELECT json_object(
+""" + IDENTITY_AND_ALLERGIES_SQL + """    'conditions', (SELECT json_group_array(json(data)) FROM (
         SELECT data FROM history_entries WHERE person_id = p.id AND kind = 'conditions'
         AND json_extract(data, '$.chronic') ORDER BY id)),
     'current_medicines', (SELECT json_group_array(json(line)) FROM (SELECT line FROM (

@@ -17,6 +17,7 @@ from typing import Any
 
 from api_client.models import VIETNAM_TZ, CheckInCodeStatus, CheckInMethod, CheckInStatus, QueueStatus
 
+from .books import IDENTITY_AND_ALLERGIES_SQL
 from .db import Store
 
 CODE_PREFIX = "SSKDT:"  # QR alphanumeric mode: upper case, digits and ':' keep the symbol small
@@ -298,12 +299,7 @@ def _queue_entry(row: tuple) -> dict[str, Any]:
 # given. Guardians are other people's data (their ID number, their phone): left out too.
 _IDENTITY_SUMMARY_SQL = """
 SELECT json_object(
-    'person_id', p.id, 'full_name', p.full_name, 'birth_date', p.birth_date,
-    'birth_date_precision', p.birth_date_precision, 'sex', p.sex, 'personal_id', p.personal_id,
-    'insurance', json(p.insurance),
-    'allergies', (SELECT json_group_array(json(data)) FROM (
-        SELECT data FROM history_entries WHERE person_id = p.id AND kind = 'allergies' ORDER BY id)),
-    'conditions', json('[]'), 'current_medicines', json('[]'), 'last_visits', json('[]'),
+""" + IDENTITY_AND_ALLERGIES_SQL + """    'conditions', json('[]'), 'current_medicines', json('[]'), 'last_visits', json('[]'),
     'vaccinations', json('[]'), 'guardians', json('[]')
 ) FROM people p WHERE p.id = ?
 """
