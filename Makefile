@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[server,test]"
+	$(BIN)/python -m pip install --quiet -e ".[server,test,dev]"
 	touch $(INSTALLED)
 
 # Compiled catalogs are build output (.gitignore): make them from the .po files every time.
