@@ -36,6 +36,8 @@ class StackConfig:
     introspection: IntrospectionClient | None = None  # the API's credential at an external provider
     api_docs: bool = False
     clock: Callable[[], float] = field(default=time.time)
+    database_url: str | None = None  # PostgreSQL for the book and the provider; None: SQLite files in data_dir
+    seed: bool = True  # with `demo`: add what the demo misses (a worker process leaves it to the parent)
 
     @property
     def issuer(self) -> str:
@@ -68,10 +70,11 @@ def create_stack(config: StackConfig, *, web: bool = True):
             post_logout_redirect_uris=[f"{public_url}/"],
         )
         idp_app = create_idp_app(
-            IdpSettings(issuer=config.issuer, data_dir=config.data_dir / "idp", clients=[app_client], clock=config.clock,
+            IdpSettings(issuer=config.issuer, data_dir=config.data_dir / "idp", database_url=config.database_url,
+                        clients=[app_client], clock=config.clock,
                         resource_servers={introspection.client_id: sha256(introspection.client_secret.encode()).hexdigest()})
         )
-        if config.demo:  # adds only the accounts missing, so a start killed half-way is completed
+        if config.demo and config.seed:  # adds only the accounts missing: a start killed half-way is completed
             seed_demo_accounts(idp_app.state.store)
 
     outer = None  # bound below; the API reaches the hosted provider through it, in process
@@ -82,11 +85,12 @@ def create_stack(config: StackConfig, *, web: bool = True):
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=_Deferred(lambda: outer)), timeout=10)
 
     api_app = create_api_app(
-        ApiSettings(db_path=config.data_dir / "book.db", idp_issuer=config.issuer, idp_http=idp_http,
+        ApiSettings(db_path=config.data_dir / "book.db", database_url=config.database_url,
+                    idp_issuer=config.issuer, idp_http=idp_http,
                     clock=config.clock, check_in_code_ttl_seconds=round(config.check_in_code_minutes * 60),
                     introspection=introspection, docs=config.api_docs)
     )
-    if config.demo:
+    if config.demo and config.seed:
         if api_app.state.store.count_people() == 0:  # seeding is one transaction: none or all of it
             seed_pilot(api_app.state.store)
         seed_gateway_credentials(api_app.state.submissions, config.data_dir)  # each facility completed

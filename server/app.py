@@ -23,8 +23,9 @@ from .throttle import FailureThrottle
 
 @dataclass
 class ApiSettings:
-    db_path: Path
+    db_path: Path  # the SQLite file, unless `database_url` names a PostgreSQL database
     idp_issuer: str
+    database_url: str | None = None
     audience: str = "sskdt-api"
     # How to reach the provider; main.py passes an in-process transport when it hosts the mock.
     idp_http: Callable[[], httpx.AsyncClient] = field(default=lambda: httpx.AsyncClient(timeout=10))
@@ -48,13 +49,14 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     if settings.facility_keys_dir is None:
         settings.facility_keys_dir = settings.db_path.parent / "demo" / "facilities"
     app.state.settings = settings
-    database = open_database(settings.db_path)  # migrations run here: ASGITransport has no lifespan
+    database = open_database(settings.db_path, settings.database_url)  # migrates: ASGITransport has no lifespan
+    app.state.database = database
     app.state.store = BookStore(database)
     app.state.check_ins = CheckInStore(database)
     app.state.submissions = SubmissionStore(database)
     app.state.gateway = Gateway(database, app.state.store, app.state.submissions, settings.clock)
     app.state.gateway.recover()  # envelopes a previous process archived but did not finish
-    app.state.redeem_throttle = FailureThrottle(settings.failed_redemptions_per_minute, 60, settings.clock)
+    app.state.redeem_throttle = FailureThrottle(database, settings.failed_redemptions_per_minute, 60, settings.clock)
     app.state.verifier = TokenVerifier(
         issuer=settings.idp_issuer, audience=settings.audience, http=settings.idp_http(), clock=settings.clock,
         introspection=settings.introspection,

@@ -1,43 +1,49 @@
-"""Slowing down guessing: too many failed attempts from one key within a minute get 429."""
+"""Slowing down guessing: too many failed attempts from one key within a minute get 429.
+
+Failures are counted in the database, so the limit holds however many server processes share it;
+keys are stored hashed (a staff account or a client address is nobody's business at rest)."""
 
 from __future__ import annotations
 
-import threading
+import hashlib
 import time
-from collections import deque
 from collections.abc import Callable
+
+from .storage.db import Database, insert_all
 
 
 class FailureThrottle:
-    """Sliding window of failures per key (a staff account, a client address). Per process: the
-    codes' 160 random bits make guessing hopeless anyway; this keeps probing visible and slow."""
+    """Sliding window of failures per key. The codes' 160 random bits make guessing hopeless anyway;
+    this keeps probing visible and slow."""
 
-    def __init__(self, limit: int = 20, window_seconds: float = 60, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, database: Database, limit: int = 20, window_seconds: float = 60,
+                 clock: Callable[[], float] = time.time, scope: str = "redeem") -> None:
+        self.database = database
         self.limit = limit
         self.window = window_seconds
         self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+        self.scope = scope
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
+    def _hashed(self, key: str) -> str:
+        return hashlib.sha256(f"{self.scope}:{key}".encode()).hexdigest()[:32]
 
     def retry_after(self, keys: list[str]) -> int:
         """Seconds to wait before trying again; 0 when allowed."""
         now = self.clock()
-        with self._lock:
-            wait = 0.0
+        wait = 0.0
+        with self.database.connection() as db:
             for key in keys:
-                failures = self._recent(key, now)
-                if len(failures) >= self.limit:
-                    wait = max(wait, failures[len(failures) - self.limit] + self.window - now)
-            return int(wait + 0.999)
+                # The limit-th newest failure ages out of the window first.
+                row = db.execute(
+                    "SELECT at FROM throttle_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?",
+                    [self._hashed(key), now - self.window, self.limit - 1],
+                ).fetchone()
+                if row:
+                    wait = max(wait, row[0] + self.window - now)
+        return int(wait + 0.999)
 
     def record_failure(self, keys: list[str]) -> None:
         now = self.clock()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
+        with self.database.transaction() as db:
+            insert_all(db, "throttle_failures", [{"key": self._hashed(key), "at": now} for key in keys])
+            db.execute("DELETE FROM throttle_failures WHERE at <= ?", [now - 10 * self.window])

@@ -16,9 +16,8 @@ from typing import Any
 
 from api_client.identifiers import N_
 
-from ..storage import BookStore, SubmissionStore
 from ..storage.books import NewerVersionStored
-from ..storage.db import ThreadLocalDatabase
+from ..storage.protocols import BookRepository, SubmissionRepository, UnitOfWork
 from .records import read_record
 from .signing import verify_envelope
 from .xml130 import MAX_ENVELOPE_BYTES, Envelope, SubmissionRefused, parse_safely, read_envelope
@@ -27,9 +26,9 @@ log = logging.getLogger("server.gateway")
 
 
 class Gateway:
-    def __init__(self, database: ThreadLocalDatabase, books: BookStore, submissions: SubmissionStore,
+    def __init__(self, unit_of_work: UnitOfWork, books: BookRepository, submissions: SubmissionRepository,
                  clock: Callable[[], float]) -> None:
-        self.database, self.books, self.submissions, self.clock = database, books, submissions, clock
+        self.unit_of_work, self.books, self.submissions, self.clock = unit_of_work, books, submissions, clock
 
     def authenticate(self, api_key: str | None) -> str:
         facility_code = self.submissions.facility_for_key(api_key) if api_key else None
@@ -53,7 +52,12 @@ class Gateway:
             receipt = json.loads(previous)  # the very same bytes again: acknowledged, not stored twice
             return {**receipt, "duplicate_of": receipt["submission_id"]}
         submission_id = self.submissions.archive(facility_code, body)
-        return self._store_all(submission_id, facility_code, envelope, received_at)
+        with self.submissions.processing(submission_id) as to_do:
+            if to_do:
+                return self._store_all(submission_id, facility_code, envelope, received_at)
+        # Another process recovering at start-up took it first and has finished it by now.
+        status = self.submissions.status(submission_id)
+        return json.loads(status[1]) if status and status[1] else {"submission_id": submission_id}
 
     def submit_signed_by_station(self, facility_code: str, body: bytes) -> dict[str, Any]:
         """The record-visit form's path: the station's staff are already authenticated, the server
@@ -117,7 +121,7 @@ class Gateway:
                                       "in their health book."), "params": {}}
                 return {**entry, "notes": [*entry["notes"], note], "status": "waiting_identification",
                         "visit_id": None, "person_created": False}
-            with self.database.transaction():
+            with self.unit_of_work.transaction():
                 person_id = self.books.person_id_for(outcome.person.personal_id)
                 created = person_id is None
                 if created:
@@ -139,24 +143,33 @@ class Gateway:
         return {**entry, "status": "accepted", "visit_id": visit_id, "person_created": created}
 
     def recover(self) -> int:
-        """Envelopes archived by a process that died before finishing them."""
-        pending = self.submissions.pending()
-        for submission in pending:
-            submission_id, facility_code = submission["id"], submission["facility_code"]
-            try:
+        """Envelopes archived by a process that died before finishing them (one at a time, each held so
+        that processes starting together never take the same one)."""
+        recovered = 0
+        while True:
+            with self.submissions.next_pending() as submission:
+                if submission is None:
+                    break
+                recovered += 1
+                self._recover(submission)
+        if recovered:
+            log.warning("recovered %d unfinished envelope(s)", recovered)
+        return recovered
+
+    def _recover(self, submission: dict[str, Any]) -> None:
+        submission_id, facility_code = submission["id"], submission["facility_code"]
+        try:
+            with self.unit_of_work.transaction():  # a failure half-way leaves nothing but the archive
                 envelope = self._open(facility_code, submission["body"])
                 self._store_all(submission_id, facility_code, envelope, datetime.fromtimestamp(self.clock(), UTC))
-            except SubmissionRefused as refusal:  # e.g. the facility's certificate changed meanwhile
-                self.submissions.finish(submission_id, "refused", refusal_json(refusal))
-            except Exception as error:  # noqa: BLE001 - one envelope must never stop the server starting
-                log.exception("quarantined envelope %s from %s", submission_id[:8], facility_code)
-                self.submissions.finish(submission_id, "quarantined", json.dumps({
-                    "code": "quarantined", "reason": type(error).__name__,
-                    "message": N_("This envelope could not be processed because of an error on our side. It is kept "
-                                  "and our operators have been told; you do not need to send it again.")}))
-        if pending:
-            log.warning("recovered %d unfinished envelope(s)", len(pending))
-        return len(pending)
+        except SubmissionRefused as refusal:  # e.g. the facility's certificate changed meanwhile
+            self.submissions.finish(submission_id, "refused", refusal_json(refusal))
+        except Exception as error:  # noqa: BLE001 - one envelope must never stop the server starting
+            log.exception("quarantined envelope %s from %s", submission_id[:8], facility_code)
+            self.submissions.finish(submission_id, "quarantined", json.dumps({
+                "code": "quarantined", "reason": type(error).__name__,
+                "message": N_("This envelope could not be processed because of an error on our side. It is kept "
+                              "and our operators have been told; you do not need to send it again.")}))
 
 
 def record_version(created_on: str, signed_at: datetime | None) -> str | None:

@@ -27,10 +27,11 @@ from api_client.models import (
     Visit,
 )
 
-from .db import Store, ThreadLocalDatabase
+from .db import Connection, Database, Dialect, Store, insert, insert_all, upsert
 
 CURRENT_MEDICINE_DAYS = 90
-STAFF_CACHE_SECONDS = 30  # a removed staff member loses access within this
+STAFF_CACHE_SECONDS = 30  # an entry is kept at most this long, changed or not
+STAFF_CHANGES_CHECK_SECONDS = 2  # how stale a process may be after staff change in another one
 HISTORY_KINDS = ("conditions", "allergies", "risk_factors", "family_history", "surgeries", "disabilities")
 _PERSON_COLUMNS = (
     "id", "personal_id", "full_name", "birth_date", "birth_date_precision", "sex", "ethnicity",
@@ -48,36 +49,40 @@ def _utc_key(moment: datetime) -> str:
 
 
 class BookStore(Store):
-    def __init__(self, database: ThreadLocalDatabase) -> None:
+    def __init__(self, database: Database) -> None:
         super().__init__(database)
+        # Per process on purpose (asked on every scan at a desk, changed rarely); `change_counters`
+        # tells every process when staff changed anywhere.
         self._staff_cache: dict[str, tuple[float, list[StaffAssignment]]] = {}
+        self._staff_generation: tuple[float, int | None] = (0.0, None)
 
     # ------------------------------------------------------------ writes
 
     def save_facility(self, code: str, name: str, kind: str, address: str | None = None) -> None:
-        self.db["facilities"].upsert(
-            {"code": code, "name": name, "kind": kind, "province_code": code[:2], "address": address}, pk="code"
-        )
+        with self.transaction() as db:
+            upsert(db, "facilities", {"code": code, "name": name, "kind": kind, "province_code": code[:2],
+                                      "address": address}, ("code",))
 
     def facility_name(self, code: str) -> str | None:
-        row = self.db.execute("SELECT name FROM facilities WHERE code = ?", [code]).fetchone()
-        return row[0] if row else None
+        return self.value("SELECT name FROM facilities WHERE code = ?", [code])
 
     def save_person(self, person: Administrative) -> str:
         """Insert or update by personal ID; returns the book's person id (kept on update)."""
-        with self._database.transaction() as db:
+        with self.transaction() as db:
+            db.lock(f"person:{person.personal_id}")  # two envelopes naming a new person at once
             existing = db.execute("SELECT id FROM people WHERE personal_id = ?", [person.personal_id]).fetchone()
             person_id = existing[0] if existing else person.person_id
             row = _person_row(person, person_id)
             if existing:
-                del row["created_at"]
-                db["people"].update(person_id, row)
+                del row["created_at"], row["id"]
+                db.execute(f"UPDATE people SET {', '.join(f'{column} = ?' for column in row)} WHERE id = ?",
+                           [*row.values(), person_id])
             else:
-                db["people"].insert(row)
+                insert(db, "people", row)
             db.execute("DELETE FROM representatives WHERE person_id = ?", [person_id])
-            db["representatives"].insert_all(
+            insert_all(db, "representatives", [
                 self._representative_row(person_id, representative) for representative in person.representatives
-            )
+            ])
         return person_id
 
     def _representative_row(self, person_id: str, representative: Representative) -> dict[str, Any]:
@@ -87,44 +92,50 @@ class BookStore(Store):
 
     def set_representative(self, person_id: str, representative: Representative) -> None:
         """Replace the person's representative of that role (a person states their own caregiver)."""
-        with self._database.transaction() as db:
+        with self.transaction() as db:
             db.execute(
                 "DELETE FROM representatives WHERE person_id = ? AND role = ?", [person_id, representative.role]
             )
-            db["representatives"].insert(self._representative_row(person_id, representative))
-            self._touch(person_id)
+            insert(db, "representatives", self._representative_row(person_id, representative))
+            _touch(db, person_id)
 
     def save_history(self, person_id: str, history: History) -> None:
-        with self._database.transaction() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM history_entries WHERE person_id = ?", [person_id])
-            db["history_entries"].insert_all(_history_rows(person_id, history))
-            self._touch(person_id)
+            insert_all(db, "history_entries", _history_rows(person_id, history))
+            _touch(db, person_id)
 
     def save_visit(self, person_id: str, visit: Visit, source_key: str | None = None,
                    source_version: str | None = None) -> str:
         """Insert, or replace the visit a facility sent before under the same key (MA_LK), unless what is
         stored comes from a newer version of the record (`source_version` compares as text)."""
-        with self._database.transaction() as db:
+        with self.transaction() as db:
+            existing = None
             if source_key is not None:
+                db.lock(f"visit:{visit.facility_code}:{source_key}")  # the same record sent twice at once
                 existing = db.execute(
                     "SELECT id, source_version FROM visits WHERE facility_code = ? AND source_key = ?",
                     [visit.facility_code, source_key],
                 ).fetchone()
-                if existing:
-                    if source_version and existing[1] and existing[1] > source_version:
-                        raise NewerVersionStored(existing[1])
-                    visit = visit.model_copy(update={"id": existing[0]})
-            db["visits"].upsert({**_visit_row(person_id, visit, source_key), "source_version": source_version},
-                                pk="id")
-            self._touch(person_id)
-        return visit.id
+            row = {**_visit_row(person_id, visit, source_key), "source_version": source_version}
+            if existing:
+                if source_version and existing[1] and existing[1] > source_version:
+                    raise NewerVersionStored(existing[1])
+                row["id"] = existing[0]
+                # A resend may name another person (a corrected ID): the visit moves with it.
+                db.execute(f"UPDATE visits SET {', '.join(f'{column} = ?' for column in row if column != 'id')} "
+                           "WHERE id = ?", [*(value for column, value in row.items() if column != "id"), row["id"]])
+            else:
+                insert(db, "visits", row)
+            _touch(db, person_id)
+        return row["id"]
 
     def follow_card(self, person_id: str, card: InsuranceCard, *, facility_code: str, source_key: str,
                     visit_started_at: datetime) -> bool:
         """A clinic's XML1 names the person's card: the card on file follows it, and the change is
         recorded, unless the record is older than the one that last set the card or names a card that
         ends before the one on file (a late resend of an old visit must not bring back an old card)."""
-        with self._database.transaction() as db:
+        with self.transaction() as db:
             row = db.execute("SELECT insurance FROM people WHERE id = ?", [person_id]).fetchone()
             on_file = InsuranceCard.model_validate_json(row[0]) if row and row[0] else None
             if on_file == card:
@@ -136,20 +147,20 @@ class BookStore(Store):
                 return False
             if on_file and on_file.valid_to and card.valid_to and card.valid_to < on_file.valid_to:
                 return False
-            db["card_changes"].insert({
+            insert(db, "card_changes", {
                 "person_id": person_id, "changed_at": now_utc(), "facility_code": facility_code,
                 "source_key": source_key, "visit_started_at": started,
                 "previous": on_file.model_dump_json() if on_file else None, "card": card.model_dump_json(),
             })
             db.execute("UPDATE people SET insurance = ? WHERE id = ?", [card.model_dump_json(), person_id])
-            self._touch(person_id)
+            _touch(db, person_id)
         return True
 
     def card_changes(self, person_id: str) -> list[dict[str, Any]]:
         return [
             {"changed_at": at, "facility_code": facility, "previous": json.loads(previous) if previous else None,
              "card": json.loads(card)}
-            for at, facility, previous, card in self.db.execute(
+            for at, facility, previous, card in self.all(
                 "SELECT changed_at, facility_code, previous, card FROM card_changes WHERE person_id = ? ORDER BY id",
                 [person_id])
         ]
@@ -158,27 +169,27 @@ class BookStore(Store):
         """The facility's whole list, replacing the one before (people leave, too)."""
         stamp = now_utc()
         rows = [{"facility_code": facility_code, **p.model_dump(), "updated_at": stamp} for p in practitioners]
-        with self._database.transaction() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM practitioners WHERE facility_code = ?", [facility_code])
-            db["practitioners"].insert_all(rows)
+            insert_all(db, "practitioners", rows)
         return len(rows)
 
     def practitioner_name(self, facility_code: str, code: str | None) -> str | None:
         """"BS. Trần Thị Bình" for the practising-certificate number a record names, if the facility listed it."""
         if not code:
             return None
-        row = self.db.execute("SELECT title, full_name FROM practitioners WHERE facility_code = ? AND code = ?",
-                              [facility_code, code]).fetchone()
+        row = self.one("SELECT title, full_name FROM practitioners WHERE facility_code = ? AND code = ?",
+                       [facility_code, code])
         return " ".join(part for part in row if part) if row else None
 
     def practitioners(self, facility_code: str) -> list[dict[str, Any]]:
-        return [{"code": code, "full_name": name, "title": title} for code, name, title in self.db.execute(
+        return [{"code": code, "full_name": name, "title": title} for code, name, title in self.all(
             "SELECT code, full_name, title FROM practitioners WHERE facility_code = ? ORDER BY code", [facility_code])]
 
     def add_vaccination(self, person_id: str, vaccination: Vaccination) -> None:
-        with self._database.transaction():
-            self.db["vaccinations"].insert(_vaccination_row(person_id, vaccination))
-            self._touch(person_id)
+        with self.transaction() as db:
+            insert(db, "vaccinations", _vaccination_row(person_id, vaccination))
+            _touch(db, person_id)
 
     def import_books(self, books: Iterable[BookParts]) -> None:
         """New people with everything they have, in one transaction (the scale generator's path)."""
@@ -189,25 +200,22 @@ class BookStore(Store):
             histories.extend(_history_rows(person_id, book.history))
             visits.extend(_visit_row(person_id, visit) for visit in book.visits)
             vaccinations.extend(_vaccination_row(person_id, vaccination) for vaccination in book.vaccinations)
-        with self._database.transaction() as db:
-            db["people"].insert_all(people)
-            db["history_entries"].insert_all(histories)
-            db["visits"].insert_all(visits)
-            db["vaccinations"].insert_all(vaccinations)
+        with self.transaction() as db:
+            for table, rows in (("people", people), ("history_entries", histories), ("visits", visits),
+                                ("vaccinations", vaccinations)):
+                insert_all(db, table, rows)
 
     def add_staff(self, personal_id: str, role: str, facility_code: str | None = None, area: str | None = None) -> None:
-        with self._database.transaction() as db:
-            db["staff"].insert({"personal_id": personal_id, "role": role, "facility_code": facility_code, "area": area})
+        with self.transaction() as db:
+            insert(db, "staff", {"personal_id": personal_id, "role": role, "facility_code": facility_code,
+                                 "area": area})
+            staff_changed(db)
         self._staff_cache.pop(personal_id, None)
-
-    def _touch(self, person_id: str) -> None:
-        self.db.execute("UPDATE people SET updated_at = ? WHERE id = ?", [now_utc(), person_id])
 
     # ------------------------------------------------------------ reads
 
     def person_id_for(self, personal_id: str) -> str | None:
-        row = self.db.execute("SELECT id FROM people WHERE personal_id = ?", [personal_id]).fetchone()
-        return row[0] if row else None
+        return self.value("SELECT id FROM people WHERE personal_id = ?", [personal_id])
 
     def administrative_for(self, personal_id: str) -> Administrative | None:
         person_id = self.person_id_for(personal_id)
@@ -218,31 +226,20 @@ class BookStore(Store):
         return Administrative.model_validate(person)
 
     def count_people(self) -> int:
-        return self.db.execute("SELECT count(*) FROM people").fetchone()[0]
+        return self.value("SELECT count(*) FROM people")
 
     def person(self, person_id: str) -> dict[str, Any] | None:
-        db = self.db
-        row = db.execute(f"SELECT {', '.join(_PERSON_COLUMNS)} FROM people WHERE id = ?", [person_id]).fetchone()
-        if row is None:
-            return None
-        person = dict(zip(_PERSON_COLUMNS, row))
-        person["person_id"] = person.pop("id")
-        person["insurance"] = json.loads(person["insurance"]) if person["insurance"] else None
-        person["representatives"] = [
-            {"role": role, "full_name": name, "relationship": relationship, "personal_id": pid, "phone": phone}
-            for role, name, relationship, pid, phone in db.execute(
-                "SELECT role, full_name, relationship, personal_id, phone FROM representatives "
-                "WHERE person_id = ? ORDER BY id",
-                [person_id],
-            )
-        ]
-        return {key: value for key, value in person.items() if value is not None}
+        with self.read() as db:
+            return _person(db, person_id)
 
     def book(self, person_id: str) -> dict[str, Any] | None:
-        person = self.person(person_id)
+        with self.read() as db:
+            return self._book(db, person_id)
+
+    def _book(self, db: Connection, person_id: str) -> dict[str, Any] | None:
+        person = _person(db, person_id)
         if person is None:
             return None
-        db = self.db
         history: dict[str, list] = {kind: [] for kind in HISTORY_KINDS}
         for kind, data in db.execute(
             "SELECT kind, data FROM history_entries WHERE person_id = ? ORDER BY id", [person_id]
@@ -268,32 +265,29 @@ class BookStore(Store):
 
     def patient_summary_json(self, person_id: str, now: datetime,
                              medicine_days: int = CURRENT_MEDICINE_DAYS) -> str | None:
-        """The counter's view as JSON text, assembled by SQLite in one statement (the check-in's
+        """The counter's view as JSON text, assembled by the database in one statement (the check-in's
         hot path): allergies, chronic conditions, medicines of the last 90 days (newest
         prescription of each), the last three visits, vaccinations, guardians."""
-        row = self.db.execute(_PATIENT_SUMMARY_SQL, {
+        return self.value(PATIENT_SUMMARY_SQL[self.dialect], {
             "person_id": person_id, "since": _utc_key(now - timedelta(days=medicine_days)),
-        }).fetchone()
-        return row[0] if row else None
+        })
 
     def visits_page(self, person_id: str, limit: int, offset: int) -> dict[str, Any]:
-        db = self.db
-        total = db.execute("SELECT count(*) FROM visits WHERE person_id = ?", [person_id]).fetchone()[0]
-        rows = db.execute(
-            "SELECT summary FROM visits WHERE person_id = ? ORDER BY started_at DESC LIMIT ? OFFSET ?",
-            [person_id, limit, offset],
-        )
+        with self.read() as db:
+            total = db.execute("SELECT count(*) FROM visits WHERE person_id = ?", [person_id]).fetchone()[0]
+            rows = db.execute(
+                "SELECT summary FROM visits WHERE person_id = ? ORDER BY started_at DESC LIMIT ? OFFSET ?",
+                [person_id, limit, offset],
+            ).fetchall()
         items = [json.loads(summary) for (summary,) in rows]
         return {"items": items, "total": total, "limit": limit, "offset": offset}
 
     def visit(self, person_id: str, visit_id: str) -> dict[str, Any] | None:
-        row = self.db.execute(
-            "SELECT data FROM visits WHERE id = ? AND person_id = ?", [visit_id, person_id]
-        ).fetchone()
-        return json.loads(row[0]) if row else None
+        data = self.value("SELECT data FROM visits WHERE id = ? AND person_id = ?", [visit_id, person_id])
+        return json.loads(data) if data else None
 
     def dependents_of(self, guardian_person_id: str) -> list[DependentRef]:
-        rows = self.db.execute(
+        rows = self.all(
             "SELECT p.id, p.full_name, p.birth_date, r.relationship FROM representatives r "
             "JOIN people p ON p.id = r.person_id "
             "WHERE r.guardian_person_id = ? AND r.role = ? ORDER BY p.birth_date",
@@ -305,20 +299,25 @@ class BookStore(Store):
         ]
 
     def is_guardian(self, guardian_person_id: str, person_id: str) -> bool:
-        return (
-            self.db.execute(
-                "SELECT 1 FROM representatives WHERE guardian_person_id = ? AND person_id = ? AND role = ?",
-                [guardian_person_id, person_id, RepresentativeRole.GUARDIAN],
-            ).fetchone()
-            is not None
-        )
+        return self.one(
+            "SELECT 1 FROM representatives WHERE guardian_person_id = ? AND person_id = ? AND role = ?",
+            [guardian_person_id, person_id, RepresentativeRole.GUARDIAN],
+        ) is not None
 
     def staff_assignments(self, personal_id: str) -> list[StaffAssignment]:
-        """Cached for STAFF_CACHE_SECONDS: asked on every scan at a desk, changed rarely."""
+        """Cached: asked on every scan at a desk. A change of staff in any process reaches this one
+        within STAFF_CHANGES_CHECK_SECONDS."""
+        now = time.monotonic()
+        checked_at, generation = self._staff_generation
+        if now - checked_at >= STAFF_CHANGES_CHECK_SECONDS:
+            current = self.value("SELECT value FROM change_counters WHERE name = 'staff'")
+            if current != generation:
+                self._staff_cache.clear()
+            self._staff_generation = (now, current)
         cached = self._staff_cache.get(personal_id)
-        if cached and cached[0] > time.monotonic():
+        if cached and cached[0] > now:
             return cached[1]
-        rows = self.db.execute(
+        rows = self.all(
             "SELECT s.role, s.facility_code, f.name, s.area FROM staff s "
             "LEFT JOIN facilities f ON f.code = s.facility_code WHERE s.personal_id = ? ORDER BY s.id",
             [personal_id],
@@ -327,21 +326,59 @@ class BookStore(Store):
             StaffAssignment(role=role, facility_code=code, facility_name=name, area=area)
             for role, code, name, area in rows
         ]
-        self._staff_cache[personal_id] = (time.monotonic() + STAFF_CACHE_SECONDS, assignments)
+        self._staff_cache[personal_id] = (now + STAFF_CACHE_SECONDS, assignments)
         return assignments
 
 
+def staff_changed(db: Connection) -> None:
+    """Every process's staff cache is stale from now on."""
+    db.execute("INSERT INTO change_counters (name, value) VALUES ('staff', 1) "
+               "ON CONFLICT (name) DO UPDATE SET value = change_counters.value + 1")
+
+
+def _touch(db: Connection, person_id: str) -> None:
+    db.execute("UPDATE people SET updated_at = ? WHERE id = ?", [now_utc(), person_id])
+
+
+def _person(db: Connection, person_id: str) -> dict[str, Any] | None:
+    row = db.execute(f"SELECT {', '.join(_PERSON_COLUMNS)} FROM people WHERE id = ?", [person_id]).fetchone()
+    if row is None:
+        return None
+    person = dict(zip(_PERSON_COLUMNS, row))
+    person["person_id"] = person.pop("id")
+    person["insurance"] = json.loads(person["insurance"]) if person["insurance"] else None
+    person["representatives"] = [
+        {"role": role, "full_name": name, "relationship": relationship, "personal_id": pid, "phone": phone}
+        for role, name, relationship, pid, phone in db.execute(
+            "SELECT role, full_name, relationship, personal_id, phone FROM representatives "
+            "WHERE person_id = ? ORDER BY id",
+            [person_id],
+        )
+    ]
+    return {key: value for key, value in person.items() if value is not None}
+
+
 # Who the patient is and what they must not be given: the head of every summary the counter sees.
-IDENTITY_AND_ALLERGIES_SQL = """
+IDENTITY_AND_ALLERGIES_SQL: dict[Dialect, str] = {
+    "sqlite": """
     'person_id', p.id, 'full_name', p.full_name, 'birth_date', p.birth_date,
     'birth_date_precision', p.birth_date_precision, 'sex', p.sex, 'personal_id', p.personal_id,
     'insurance', json(p.insurance),
     'allergies', (SELECT json_group_array(json(data)) FROM (
         SELECT data FROM history_entries WHERE person_id = p.id AND kind = 'allergies' ORDER BY id)),
-"""
-_PATIENT_SUMMARY_SQL = """
+""",
+    "postgresql": """
+    'person_id', p.id, 'full_name', p.full_name, 'birth_date', p.birth_date,
+    'birth_date_precision', p.birth_date_precision, 'sex', p.sex, 'personal_id', p.personal_id,
+    'insurance', p.insurance,
+    'allergies', coalesce((SELECT json_agg(data ORDER BY id) FROM history_entries
+        WHERE person_id = p.id AND kind = 'allergies'), '[]'),
+""",
+}
+PATIENT_SUMMARY_SQL: dict[Dialect, str] = {
+    "sqlite": """
 SELECT json_object(
-""" + IDENTITY_AND_ALLERGIES_SQL + """    'conditions', (SELECT json_group_array(json(data)) FROM (
+""" + IDENTITY_AND_ALLERGIES_SQL["sqlite"] + """    'conditions', (SELECT json_group_array(json(data)) FROM (
         SELECT data FROM history_entries WHERE person_id = p.id AND kind = 'conditions'
         AND json_extract(data, '$.chronic') ORDER BY id)),
     'current_medicines', (SELECT json_group_array(json(line)) FROM (SELECT line FROM (
@@ -360,7 +397,28 @@ SELECT json_object(
             'personal_id', personal_id, 'phone', phone)) FROM (
         SELECT * FROM representatives WHERE person_id = p.id AND role = 'guardian' ORDER BY id))
 ) FROM people p WHERE p.id = :person_id
-"""
+""",
+    "postgresql": """
+SELECT json_build_object(
+""" + IDENTITY_AND_ALLERGIES_SQL["postgresql"] + """    'conditions', coalesce((SELECT json_agg(data ORDER BY id) FROM history_entries
+        WHERE person_id = p.id AND kind = 'conditions' AND (data ->> 'chronic')::boolean), '[]'),
+    'current_medicines', coalesce((SELECT json_agg(line ORDER BY visit_start DESC, position) FROM (
+        SELECT m.line, v.started_at AS visit_start, m.position,
+               row_number() OVER (PARTITION BY lower(m.line ->> 'name'), m.line ->> 'strength'
+                                  ORDER BY v.started_at DESC) AS newest
+        FROM visits v, json_array_elements(v.prescriptions) WITH ORDINALITY AS m (line, position)
+        WHERE v.person_id = p.id AND v.started_at >= %(since)s) lines WHERE newest = 1), '[]'),
+    'last_visits', coalesce((SELECT json_agg(summary ORDER BY started_at DESC) FROM (
+        SELECT summary, started_at FROM visits WHERE person_id = p.id ORDER BY started_at DESC LIMIT 3) last), '[]'),
+    'vaccinations', coalesce((SELECT json_agg(data ORDER BY given_on, id) FROM vaccinations
+        WHERE person_id = p.id), '[]'),
+    'guardians', coalesce((SELECT json_agg(json_build_object(
+            'role', role, 'full_name', full_name, 'relationship', relationship,
+            'personal_id', personal_id, 'phone', phone) ORDER BY id) FROM representatives
+        WHERE person_id = p.id AND role = 'guardian'), '[]')
+) FROM people p WHERE p.id = %(person_id)s
+""",
+}
 
 
 class BookParts(Protocol):

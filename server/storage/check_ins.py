@@ -18,7 +18,7 @@ from typing import Any
 from api_client.models import VIETNAM_TZ, CheckInCodeStatus, CheckInMethod, CheckInStatus, QueueStatus
 
 from .books import IDENTITY_AND_ALLERGIES_SQL
-from .db import Store
+from .db import Connection, Dialect, Store, insert
 
 CODE_PREFIX = "SSKDT:"  # QR alphanumeric mode: upper case, digits and ':' keep the symbol small
 
@@ -72,20 +72,20 @@ class CheckInStore(Store):
 
     def create_code(self, person_id: str, requested_by: str, now: float, ttl_seconds: int) -> tuple[str, str, float]:
         code, code_id, expires_at = new_code(), uuid.uuid4().hex, now + ttl_seconds
-        with self._database.transaction() as db:
-            db["check_in_codes"].insert({
+        with self.transaction() as db:
+            insert(db, "check_in_codes", {
                 "id": code_id, "code_hash": code_hash(code), "person_id": person_id, "requested_by": requested_by,
                 "created_at": now, "expires_at": expires_at, "used_at": None, "revoked_at": None, "check_in_id": None,
             })
         return code_id, code, expires_at
 
     def code_state(self, code_id: str, requested_by: str, now: float) -> dict[str, Any] | None:
-        row = self.db.execute(
+        row = self.one(
             "SELECT c.id, c.expires_at, c.used_at, c.revoked_at, f.name, i.queue_number, i.admitted_at "
             "FROM check_in_codes c LEFT JOIN check_ins i ON i.id = c.check_in_id "
             "LEFT JOIN facilities f ON f.code = i.facility_code WHERE c.id = ? AND c.requested_by = ?",
             [code_id, requested_by],
-        ).fetchone()
+        )
         if row is None:
             return None
         code_id, expires_at, used_at, revoked_at, facility_name, queue_number, admitted_at = row
@@ -96,7 +96,7 @@ class CheckInStore(Store):
         }
 
     def revoke_code(self, code_id: str, requested_by: str, now: float) -> bool:
-        with self._database.transaction() as db:
+        with self.transaction() as db:
             return bool(db.execute(
                 "UPDATE check_in_codes SET revoked_at = ? WHERE id = ? AND requested_by = ? AND revoked_at IS NULL",
                 [now, code_id, requested_by],
@@ -104,7 +104,7 @@ class CheckInStore(Store):
 
     def revoke_open_codes(self, requested_by: str, now: float) -> int:
         """Signing out: no code shown before it can be used after it."""
-        with self._database.transaction() as db:
+        with self.transaction() as db:
             return db.execute(
                 "UPDATE check_in_codes SET revoked_at = ? WHERE requested_by = ? AND revoked_at IS NULL "
                 "AND used_at IS NULL AND expires_at > ?",
@@ -114,7 +114,7 @@ class CheckInStore(Store):
     def redeem(self, code: str, now: float, check_in: dict[str, Any]) -> Redemption:
         """Claim the code and record the check-in and the read, all in one transaction."""
         hashed = code_hash(code)
-        with self._database.transaction() as db:
+        with self.transaction() as db:
             claimed = db.execute(
                 "UPDATE check_in_codes SET used_at = ?, check_in_id = ? WHERE code_hash = ? AND used_at IS NULL "
                 "AND revoked_at IS NULL AND expires_at > ? RETURNING id, person_id",
@@ -128,69 +128,58 @@ class CheckInStore(Store):
                 return Redemption(refused=None if status is CheckInCodeStatus.REVOKED else status)
             code_id, person_id = claimed
             moment = datetime.fromtimestamp(now, UTC)
-            self._insert_check_in(person_id, moment, check_in, "book_qr", code_id)
-            self._log_read(person_id, moment, check_in["actor"], "patient_summary", "check_in", "book_qr", code_id)
+            _insert_check_in(db, person_id, moment, check_in, "book_qr", code_id)
+            _log_read(db, person_id, moment, check_in["actor"], "patient_summary", "check_in", "book_qr", code_id)
         return Redemption(person_id=person_id)
 
     # ------------------------------------------------------------ identification by card or number
 
     def person_by_personal_id(self, personal_id: str) -> IdentityOnFile | None:
-        row = self.db.execute(
+        row = self.one(
             "SELECT id, full_name, birth_date, birth_date_precision FROM people WHERE personal_id = ?", [personal_id]
-        ).fetchone()
+        )
         return IdentityOnFile(*row) if row else None
 
     def person_by_insurance_code(self, code: str) -> IdentityOnFile | None:
         """Nobody, unless exactly one book holds that card (index people_insurance_code)."""
-        rows = self.db.execute(
+        rows = self.all(
             "SELECT id, full_name, birth_date, birth_date_precision FROM people "
-            "WHERE json_extract(insurance, '$.code') = ? LIMIT 2", [code]
-        ).fetchall()
+            f"WHERE {_INSURANCE_CODE[self.dialect]} = ? LIMIT 2", [code]
+        )
         return IdentityOnFile(*rows[0]) if len(rows) == 1 else None
 
     def record_identification(self, person_id: str, method: CheckInMethod, now: float,
                               check_in: dict[str, Any]) -> None:
         """The check-in and the read of identity and allergies, in one transaction."""
         moment = datetime.fromtimestamp(now, UTC)
-        with self._database.transaction():
-            self._insert_check_in(person_id, moment, check_in, method, None)
-            self._log_read(person_id, moment, check_in["actor"], "identity", "identification", method, None)
+        with self.transaction() as db:
+            _insert_check_in(db, person_id, moment, check_in, method, None)
+            _log_read(db, person_id, moment, check_in["actor"], "identity", "identification", method, None)
 
     def identity_summary_json(self, person_id: str) -> str | None:
         """The summary of a check-in by card or number: identity and allergies, the other lists empty."""
-        row = self.db.execute(_IDENTITY_SUMMARY_SQL, [person_id]).fetchone()
-        return row[0] if row else None
-
-    def _insert_check_in(self, person_id: str, moment: datetime, check_in: dict[str, Any], method: CheckInMethod,
-                         code_id: str | None) -> None:
-        self.db.execute(
-            "INSERT INTO check_ins (id, person_id, facility_code, staff_personal_id, code_id, checked_at, day, "
-            "status, queue_number, admitted_at, method, queue_status) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL)",
-            [check_in["id"], person_id, check_in["facility_code"], check_in["staff_personal_id"], code_id,
-             moment.isoformat(timespec="seconds"), moment.astimezone(VIETNAM_TZ).date().isoformat(),
-             CheckInStatus.SCANNED, method],
-        )
+        return self.value(_IDENTITY_SUMMARY_SQL[self.dialect], [person_id])
 
     # ------------------------------------------------------------ check-ins and the queue
 
     def check_in(self, check_in_id: str) -> dict[str, Any] | None:
         keys = ("id", "person_id", "facility_code", "checked_at", "status", "queue_number", "method", "queue_status")
-        row = self.db.execute(f"SELECT {', '.join(keys)} FROM check_ins WHERE id = ?", [check_in_id]).fetchone()
+        row = self.one(f"SELECT {', '.join(keys)} FROM check_ins WHERE id = ?", [check_in_id])
         return dict(zip(keys, row)) if row else None
 
     def checked_in(self, person_id: str, facility_code: str, day: str) -> bool:
         """Whether the person was checked in at that facility on that day (Vietnam's calendar)."""
-        return self.db.execute(
+        return self.one(
             "SELECT 1 FROM check_ins WHERE person_id = ? AND facility_code = ? AND day = ? LIMIT 1",
             [person_id, facility_code, day],
-        ).fetchone() is not None
+        ) is not None
 
     def admit(self, check_in_id: str, facility_code: str, now: float, *, again: bool = False) -> Admission | None:
         """Put the patient in today's queue of that facility. A check-in admitted before keeps its number;
         someone already queued today through another check-in (and not gone) gets no second number
         unless `again`."""
-        with self._database.transaction() as db:
+        with self.transaction() as db:
+            db.lock(f"queue:{facility_code}")  # numbers are handed out one at a time per facility
             row = db.execute(
                 "SELECT person_id, day, queue_number FROM check_ins WHERE id = ? AND facility_code = ?",
                 [check_in_id, facility_code],
@@ -220,13 +209,13 @@ class CheckInStore(Store):
         return Admission(queue_number=number)
 
     def set_queue_status(self, check_in_id: str, status: QueueStatus) -> None:
-        with self._database.transaction() as db:
+        with self.transaction() as db:
             db.execute("UPDATE check_ins SET queue_status = ? WHERE id = ? AND queue_number IS NOT NULL",
                        [status, check_in_id])
 
     def finish_treatment(self, person_id: str, facility_code: str, day: str) -> None:
         """A visit was recorded: that person's entries of the day there are done (those who left stay left)."""
-        with self._database.transaction() as db:
+        with self.transaction() as db:
             db.execute(
                 "UPDATE check_ins SET queue_status = 'done' WHERE person_id = ? AND facility_code = ? AND day = ? "
                 "AND queue_status IN ('waiting', 'with_doctor')",
@@ -235,18 +224,18 @@ class CheckInStore(Store):
 
     def under_treatment(self, person_id: str, facility_code: str, day: str) -> bool:
         """Whether the person is in that facility's queue that day, waiting or with the doctor."""
-        return self.db.execute(
+        return self.one(
             "SELECT 1 FROM check_ins WHERE person_id = ? AND facility_code = ? AND day = ? "
             "AND queue_status IN ('waiting', 'with_doctor') LIMIT 1",
             [person_id, facility_code, day],
-        ).fetchone() is not None
+        ) is not None
 
     def queue_entry(self, check_in_id: str) -> dict[str, Any] | None:
-        rows = self.db.execute(f"{_QUEUE_SQL} WHERE c.id = ? AND c.queue_number IS NOT NULL", [check_in_id])
+        rows = self.all(f"{_QUEUE_SQL} WHERE c.id = ? AND c.queue_number IS NOT NULL", [check_in_id])
         return next(map(_queue_entry, rows), None)
 
     def queue(self, facility_code: str, day: str) -> list[dict[str, Any]]:
-        rows = self.db.execute(
+        rows = self.all(
             f"{_QUEUE_SQL} WHERE c.facility_code = ? AND c.day = ? AND c.queue_number IS NOT NULL "
             "ORDER BY c.queue_number",
             [facility_code, day],
@@ -257,20 +246,11 @@ class CheckInStore(Store):
 
     def log_read(self, person_id: str, now: float, actor: dict[str, Any], *, what: str, purpose: str,
                  method: CheckInMethod | None) -> None:
-        with self._database.transaction():
-            self._log_read(person_id, datetime.fromtimestamp(now, UTC), actor, what, purpose, method, None)
-
-    def _log_read(self, person_id: str, moment: datetime, actor: dict[str, Any], what: str, purpose: str,
-                  method: CheckInMethod | None, code_id: str | None) -> None:
-        self.db.execute(
-            "INSERT INTO access_log (person_id, at, actor_name, actor_role, facility_code, what, code_id, purpose, "
-            "method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [person_id, moment.isoformat(timespec="seconds"), actor["name"], actor["role"], actor["facility_code"],
-             what, code_id, purpose, method],
-        )
+        with self.transaction() as db:
+            _log_read(db, person_id, datetime.fromtimestamp(now, UTC), actor, what, purpose, method, None)
 
     def access_log(self, person_id: str, limit: int = 200) -> list[dict[str, Any]]:
-        rows = self.db.execute(
+        rows = self.all(
             "SELECT a.at, a.actor_name, a.actor_role, a.facility_code, f.name, a.what, a.purpose, a.method "
             "FROM access_log a LEFT JOIN facilities f ON f.code = a.facility_code WHERE a.person_id = ? "
             "ORDER BY a.at DESC, a.id DESC LIMIT ?",
@@ -281,6 +261,28 @@ class CheckInStore(Store):
              "what": what, "purpose": purpose, "method": method, "via_code": method == "book_qr"}
             for at, name, role, code, facility, what, purpose, method in rows
         ]
+
+
+def _insert_check_in(db: Connection, person_id: str, moment: datetime, check_in: dict[str, Any],
+                     method: CheckInMethod, code_id: str | None) -> None:
+    db.execute(
+        "INSERT INTO check_ins (id, person_id, facility_code, staff_personal_id, code_id, checked_at, day, "
+        "status, queue_number, admitted_at, method, queue_status) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL)",
+        [check_in["id"], person_id, check_in["facility_code"], check_in["staff_personal_id"], code_id,
+         moment.isoformat(timespec="seconds"), moment.astimezone(VIETNAM_TZ).date().isoformat(),
+         CheckInStatus.SCANNED, method],
+    )
+
+
+def _log_read(db: Connection, person_id: str, moment: datetime, actor: dict[str, Any], what: str, purpose: str,
+              method: CheckInMethod | None, code_id: str | None) -> None:
+    db.execute(
+        "INSERT INTO access_log (person_id, at, actor_name, actor_role, facility_code, what, code_id, purpose, "
+        "method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [person_id, moment.isoformat(timespec="seconds"), actor["name"], actor["role"], actor["facility_code"],
+         what, code_id, purpose, method],
+    )
 
 
 _QUEUE_SQL = (
@@ -297,12 +299,23 @@ def _queue_entry(row: tuple) -> dict[str, Any]:
 
 # What anyone holding a chip ID card or a number may learn: who the patient is and what they must not be
 # given. Guardians are other people's data (their ID number, their phone): left out too.
-_IDENTITY_SUMMARY_SQL = """
+_IDENTITY_SUMMARY_SQL: dict[Dialect, str] = {
+    "sqlite": """
 SELECT json_object(
-""" + IDENTITY_AND_ALLERGIES_SQL + """    'conditions', json('[]'), 'current_medicines', json('[]'), 'last_visits', json('[]'),
+""" + IDENTITY_AND_ALLERGIES_SQL["sqlite"] + """    'conditions', json('[]'), 'current_medicines', json('[]'), 'last_visits', json('[]'),
     'vaccinations', json('[]'), 'guardians', json('[]')
 ) FROM people p WHERE p.id = ?
-"""
+""",
+    "postgresql": """
+SELECT json_build_object(
+""" + IDENTITY_AND_ALLERGIES_SQL["postgresql"] + """    'conditions', '[]'::json, 'current_medicines', '[]'::json, 'last_visits', '[]'::json,
+    'vaccinations', '[]'::json, 'guardians', '[]'::json
+) FROM people p WHERE p.id = ?
+""",
+}
+# The card number inside a book's insurance JSON (indexed as people_insurance_code on both engines).
+_INSURANCE_CODE: dict[Dialect, str] = {"sqlite": "json_extract(insurance, '$.code')",
+                                       "postgresql": "(insurance ->> 'code')"}
 
 
 def _status(expires_at: float, used_at: float | None, revoked_at: float | None, now: float) -> CheckInCodeStatus:

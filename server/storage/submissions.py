@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .books import now_utc
-from .db import Store
+from .db import Store, upsert
 
 
 def body_digest(body: bytes) -> str:
@@ -27,95 +29,89 @@ class SubmissionStore(Store):
     # ------------------------------------------------------------ facilities
 
     def register_facility(self, facility_code: str, api_key: str, certificate_pem: str) -> None:
-        with self._database.transaction() as db:
-            db["facility_credentials"].upsert(
-                {"facility_code": facility_code, "api_key_hash": key_hash(api_key),
-                 "certificate_pem": certificate_pem, "created_at": now_utc()},
-                pk="facility_code",
-            )
+        with self.transaction() as db:
+            upsert(db, "facility_credentials", {"facility_code": facility_code, "api_key_hash": key_hash(api_key),
+                                                "certificate_pem": certificate_pem, "created_at": now_utc()},
+                   ("facility_code",))
 
     def facility_for_key(self, api_key: str) -> str | None:
-        row = self.db.execute(
-            "SELECT facility_code FROM facility_credentials WHERE api_key_hash = ?", [key_hash(api_key)]
-        ).fetchone()
-        return row[0] if row else None
+        return self.value("SELECT facility_code FROM facility_credentials WHERE api_key_hash = ?", [key_hash(api_key)])
 
     def certificate(self, facility_code: str) -> str | None:
-        row = self.db.execute(
-            "SELECT certificate_pem FROM facility_credentials WHERE facility_code = ?", [facility_code]
-        ).fetchone()
-        return row[0] if row else None
+        return self.value("SELECT certificate_pem FROM facility_credentials WHERE facility_code = ?", [facility_code])
 
     # ------------------------------------------------------------ the archive
 
     def archive(self, facility_code: str, body: bytes) -> str:
-        """Durable before it returns: this commit is fsynced, whatever the connection's usual setting."""
+        """Durable before it returns: this commit is fsynced (SQLite: whatever the connection's usual
+        setting; PostgreSQL: synchronous_commit, on unless an operator turned it off)."""
         submission_id = uuid.uuid4().hex
-        conn = self.db.conn
-        conn.execute("PRAGMA synchronous=FULL")
-        try:
-            with self._database.transaction() as db:
-                db.execute(
-                    "INSERT INTO submissions (id, facility_code, received_at, body, status, body_sha256) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [submission_id, facility_code, now_utc(), body, "received", body_digest(body)],
-                )
-        finally:
-            conn.execute("PRAGMA synchronous=NORMAL")
+        with self.read() as conn:
+            if conn.dialect == "sqlite":
+                conn.execute("PRAGMA synchronous=FULL")
+            try:
+                with self.transaction() as db:
+                    db.execute(
+                        "INSERT INTO submissions (id, facility_code, received_at, body, status, body_sha256) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [submission_id, facility_code, now_utc(), body, "received", body_digest(body)],
+                    )
+            finally:
+                if conn.dialect == "sqlite":
+                    conn.execute("PRAGMA synchronous=NORMAL")
         return submission_id
 
     def processed_receipt(self, facility_code: str, body: bytes) -> str | None:
         """The receipt of the same bytes from the same facility, if they were processed before."""
-        row = self.db.execute(
+        return self.value(
             "SELECT receipt FROM submissions WHERE facility_code = ? AND body_sha256 = ? AND status = 'processed' "
             "ORDER BY received_at LIMIT 1",
             [facility_code, body_digest(body)],
-        ).fetchone()
-        return row[0] if row else None
+        )
 
     def of_facility(self, facility_code: str, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
         """(newest first, a page of them; how many in all)."""
-        rows = self.db.execute(
+        rows = self.all(
             "SELECT id, received_at, status, receipt FROM submissions WHERE facility_code = ? "
             "ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?",
             [facility_code, limit, offset],
-        ).fetchall()
-        total = self.db.execute("SELECT count(*) FROM submissions WHERE facility_code = ?", [facility_code]).fetchone()[0]
+        )
+        total = self.value("SELECT count(*) FROM submissions WHERE facility_code = ?", [facility_code])
         return [_submission(*row) for row in rows], total
 
     def one_of_facility(self, facility_code: str, submission_id: str) -> dict[str, Any] | None:
-        row = self.db.execute(
+        row = self.one(
             "SELECT id, received_at, status, receipt FROM submissions WHERE facility_code = ? AND id = ?",
             [facility_code, submission_id],
-        ).fetchone()
+        )
         return _submission(*row) if row else None
 
     # ------------------------------------------------------------ visits waiting for identification
 
     def hold_unidentified(self, facility_code: str, source_key: str, identity: dict[str, Any], visit_json: str) -> None:
-        with self._database.transaction() as db:
-            db["unidentified_visits"].upsert(
-                {"facility_code": facility_code, "source_key": source_key, "received_at": now_utc(),
-                 "identity": json.dumps(identity, ensure_ascii=False), "visit": visit_json},
-                pk=("facility_code", "source_key"),
-            )
+        with self.transaction() as db:
+            upsert(db, "unidentified_visits",
+                   {"facility_code": facility_code, "source_key": source_key, "received_at": now_utc(),
+                    "identity": json.dumps(identity, ensure_ascii=False), "visit": visit_json},
+                   ("facility_code", "source_key"))
 
     def release_identified(self, facility_code: str, source_key: str) -> None:
         """The record came again with the person's ID: its visit is in the book now."""
-        self.db.execute("DELETE FROM unidentified_visits WHERE facility_code = ? AND source_key = ?",
-                        [facility_code, source_key])
+        with self.transaction() as db:
+            db.execute("DELETE FROM unidentified_visits WHERE facility_code = ? AND source_key = ?",
+                       [facility_code, source_key])
 
     def unidentified_of(self, facility_code: str, limit: int = 200) -> list[dict[str, Any]]:
-        rows = self.db.execute(
+        rows = self.all(
             "SELECT source_key, received_at, identity FROM unidentified_visits WHERE facility_code = ? "
             "ORDER BY received_at DESC LIMIT ?", [facility_code, limit],
-        ).fetchall()
+        )
         return [{"ma_lk": key, "received_at": at, **json.loads(identity)} for key, at, identity in rows]
 
     def record_refusal(self, facility_code: str, reason: str) -> str:
         """An envelope refused before archiving (bad signature, malformed): its reason, not its bytes."""
         submission_id = uuid.uuid4().hex
-        with self._database.transaction() as db:
+        with self.transaction() as db:
             db.execute(
                 "INSERT INTO submissions (id, facility_code, received_at, body, status, receipt, processed_at) "
                 "VALUES (?, ?, ?, NULL, 'refused', ?, ?)",
@@ -124,20 +120,40 @@ class SubmissionStore(Store):
         return submission_id
 
     def finish(self, submission_id: str, status: str, receipt: str) -> None:
-        with self._database.transaction() as db:
+        with self.transaction() as db:
             db.execute(
                 "UPDATE submissions SET status = ?, receipt = ?, processed_at = ? WHERE id = ?",
                 [status, receipt, now_utc(), submission_id],
             )
 
-    def pending(self) -> list[dict[str, Any]]:
-        rows = self.db.execute(
-            "SELECT id, facility_code, body FROM submissions WHERE status = 'received' ORDER BY received_at"
-        ).fetchall()
-        return [{"id": sid, "facility_code": code, "body": body} for sid, code, body in rows]
+    @contextmanager
+    def processing(self, submission_id: str) -> Iterator[bool]:
+        """Hold an archived envelope while its records are stored: True when it is still to be done.
+        PostgreSQL: one transaction holds the envelope's row, so no other process can take it, and a
+        process that dies half-way leaves it as it was, for another to take (`next_pending`)."""
+        if self.dialect == "sqlite":  # one process: nobody else can take it
+            yield self.value("SELECT status FROM submissions WHERE id = ?", [submission_id]) == "received"
+            return
+        with self.transaction() as db:
+            row = db.execute("SELECT status FROM submissions WHERE id = ? FOR UPDATE", [submission_id]).fetchone()
+            yield bool(row and row[0] == "received")
+
+    @contextmanager
+    def next_pending(self) -> Iterator[dict[str, Any] | None]:
+        """The oldest envelope archived but never finished that no live process holds, held like
+        `processing`; None when there is none."""
+        if self.dialect == "sqlite":
+            row = self.one("SELECT id, facility_code, body FROM submissions WHERE status = 'received' "
+                           "ORDER BY received_at LIMIT 1")
+            yield {"id": row[0], "facility_code": row[1], "body": bytes(row[2])} if row else None
+            return
+        with self.transaction() as db:
+            row = db.execute("SELECT id, facility_code, body FROM submissions WHERE status = 'received' "
+                             "ORDER BY received_at LIMIT 1 FOR UPDATE SKIP LOCKED").fetchone()
+            yield {"id": row[0], "facility_code": row[1], "body": bytes(row[2])} if row else None
 
     def status(self, submission_id: str) -> tuple[str, str | None] | None:
-        row = self.db.execute("SELECT status, receipt FROM submissions WHERE id = ?", [submission_id]).fetchone()
+        row = self.one("SELECT status, receipt FROM submissions WHERE id = ?", [submission_id])
         return (row[0], row[1]) if row else None
 
 
