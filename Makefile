@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test catalogs update-catalogs test-tools bench clean
+.PHONY: run test check catalogs update-catalogs test-tools bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,16 +25,24 @@ update-catalogs: $(INSTALLED)
 	$(BIN)/pybabel update -D idp -i locales/idp.pot -d locales --no-fuzzy-matching --no-wrap
 
 # What the tests drive from outside: Debian's Chromium (Playwright's own download cannot run offline),
-# and two signers we did not write, the xmlsec1 tool and the JDK's XML-DSig.
+# two signers we did not write, the xmlsec1 tool and the JDK's XML-DSig, and Debian's PostgreSQL server
+# (only when no /usr/lib/postgresql/*/bin/initdb exists). The tests start their own PostgreSQL in a temporary
+# directory on a free port (tests/postgres.py); the cluster Debian's package starts on 5432 goes unused.
 test-tools:
-	@command -v chromium >/dev/null 2>&1 && command -v xmlsec1 >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || \
+	@command -v chromium >/dev/null 2>&1 && command -v xmlsec1 >/dev/null 2>&1 && command -v java >/dev/null 2>&1 && \
+		ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-		chromium xmlsec1 default-jdk-headless; }
+		chromium xmlsec1 default-jdk-headless $$(ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || echo postgresql); }
+
+# Lint (ruff: rules in pyproject.toml) and type-check (mypy: api_client, server, idp_mock).
+check: $(INSTALLED)
+	$(BIN)/ruff check api_client server idp_mock app main.py bench tests
+	$(BIN)/mypy
 
 run: catalogs
 	$(BIN)/python main.py
 
-test: catalogs test-tools
+test: check catalogs test-tools
 	$(BIN)/python -m pytest -q
 
 bench: catalogs

@@ -36,7 +36,8 @@ class StackConfig:
     introspection: IntrospectionClient | None = None  # the API's credential at an external provider
     api_docs: bool = False
     clock: Callable[[], float] = field(default=time.time)
-    database_url: str | None = None  # PostgreSQL for the book and the provider; None: SQLite files in data_dir
+    # PostgreSQL for the book and the provider; None: SQLite files in data_dir.
+    database_url: str | None = field(default_factory=lambda: os.environ.get("SSKDT_DATABASE_URL") or None)
     seed: bool = True  # with `demo`: add what the demo misses (a worker process leaves it to the parent)
 
     @property
@@ -110,6 +111,16 @@ def create_stack(config: StackConfig, *, web: bool = True):
         web_app.mount("/", flet_fastapi.app(app_main, no_cdn=True, assets_dir=str(ROOT / "assets")))
     outer = Edge(api=api_app, idp=idp_app, web=web_app)
     return outer
+
+
+def close_stack(edge) -> None:
+    """Give the database connections back (a process that goes on after one stack, e.g. the tests)."""
+    for prefix, app, _ in edge.parts:
+        state = app.state
+        if prefix == "/api":
+            state.database.close()
+        elif prefix == "/idp":
+            state.store.database.close()
 
 
 class _Deferred:

@@ -9,6 +9,8 @@ Babel in the reader's language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from babel import Locale, UnknownLocaleError
 
 ETHNICITY: dict[str, str] = {f"{number:02d}": name for number, name in enumerate((
@@ -89,6 +91,7 @@ def nationality_name(code: str | None, locale: str = "vi") -> str | None:
         return None
     code = code.strip().upper()
     country = _COUNTRY_BY_CODE.get(code.zfill(3) if code.isdigit() else code, code if len(code) == 2 else None)
+    names: Mapping[str, str]
     try:
         names = Locale.parse(locale).territories
     except (UnknownLocaleError, ValueError):

@@ -63,6 +63,7 @@ def raise_for_api_error(response: httpx.Response) -> None:
     except (ValueError, KeyError, TypeError):
         code, message, details = "unexpected_response", response.text[:200], []
     status = response.status_code
+    cls: type[ApiError]
     if status == 401:
         cls = NotAuthenticated
     elif status == 403:

@@ -14,7 +14,7 @@ from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for a msgid marker (pybabel -k N_)
     """Mark a message for the catalogs without translating it here."""
     return message
 

@@ -27,8 +27,24 @@ from .identifiers import (
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 
 
-class Model(BaseModel):
+class RequestModel(BaseModel):
+    """What a client sends for the server to act on or store (a FastAPI body, a facility's upload).
+
+    Strict: a field the server does not know is refused (422 "This field is not accepted here."), never
+    dropped. A newer app sending a field to an older server must learn it was not kept, and a typing
+    mistake in a field name must not lose what was typed."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ResponseModel(BaseModel):
+    """What the server sends and the app parses (and caches on the phone).
+
+    Lenient: a field it does not know is ignored, so an installed app keeps working when the server
+    adds one (phones update late, or never). Only fields the server writes itself, or has already
+    checked through a `RequestModel`, reach these, so ignoring is safe on the server side too."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
 
 # ---------------------------------------------------------------- code lists
@@ -153,7 +169,7 @@ class StaffRole(StrEnum):
 # ---------------------------------------------------------------- A. administrative
 
 
-class InsuranceCard(Model):
+class InsuranceCard(ResponseModel):
     code: BhytCode  # MA_THE_BHYT
     valid_from: date | None = None  # GT_THE_TU
     valid_to: date | None = None  # GT_THE_DEN
@@ -169,7 +185,7 @@ class InsuranceCard(Model):
         return self
 
 
-class Representative(Model):
+class Representative(ResponseModel):
     """Guardian, main caregiver or legal representative (QĐ 1332 fields 12-15)."""
 
     role: RepresentativeRole
@@ -179,7 +195,7 @@ class Representative(Model):
     phone: PhoneNumber | None = None
 
 
-class Administrative(Model):
+class Administrative(ResponseModel):
     person_id: str
     full_name: str = Field(min_length=1, max_length=255)  # HO_TEN
     birth_date: date  # NGAY_SINH
@@ -210,7 +226,7 @@ class Administrative(Model):
 # ---------------------------------------------------------------- B. history
 
 
-class Condition(Model):
+class Condition(ResponseModel):
     icd10: Icd10Code | None = None
     name: str = Field(min_length=1)
     diagnosed_year: int | None = Field(default=None, ge=1900, le=2100)
@@ -218,7 +234,7 @@ class Condition(Model):
     note: str | None = None
 
 
-class Allergy(Model):
+class Allergy(ResponseModel):
     category: AllergyCategory
     substance: str = Field(min_length=1)
     reaction: str | None = None
@@ -226,31 +242,31 @@ class Allergy(Model):
     noted_year: int | None = Field(default=None, ge=1900, le=2100)
 
 
-class RiskFactor(Model):
+class RiskFactor(ResponseModel):
     kind: RiskFactorKind
     detail: str | None = None
 
 
-class FamilyHistoryItem(Model):
+class FamilyHistoryItem(ResponseModel):
     relative: Relationship
     condition: str = Field(min_length=1)
     icd10: Icd10Code | None = None
 
 
-class Surgery(Model):
+class Surgery(ResponseModel):
     name: str = Field(min_length=1)
     year: int | None = Field(default=None, ge=1900, le=2100)
     facility_name: str | None = None
     note: str | None = None
 
 
-class Disability(Model):
+class Disability(ResponseModel):
     kind: str = Field(min_length=1)
     degree: DisabilityDegree | None = None
     note: str | None = None
 
 
-class History(Model):
+class History(ResponseModel):
     conditions: list[Condition] = []
     allergies: list[Allergy] = []
     risk_factors: list[RiskFactor] = []
@@ -262,13 +278,13 @@ class History(Model):
 # ---------------------------------------------------------------- C. visits
 
 
-class Diagnosis(Model):
+class Diagnosis(ResponseModel):
     icd10: Icd10Code
     name: str = Field(min_length=1)
     main: bool = False  # MA_BENH_CHINH (exactly one) vs MA_BENH_KT
 
 
-class LabResult(Model):
+class LabResult(ResponseModel):
     """XML4. The XML carries no reference range; facilities that know it send it in the record."""
 
     code: str | None = None  # MA_CHI_SO
@@ -285,7 +301,7 @@ class LabResult(Model):
     reader_name: str | None = None  # from the facility's practitioner list
 
 
-class Procedure(Model):
+class Procedure(ResponseModel):
     """XML3 service lines and XML1.MA_PTTT_QT."""
 
     code: str | None = None
@@ -294,7 +310,7 @@ class Procedure(Model):
     quantity: float | None = None
 
 
-class PrescriptionItem(Model):
+class PrescriptionItem(ResponseModel):
     """XML2."""
 
     drug_code: str | None = None  # MA_THUOC
@@ -310,7 +326,7 @@ class PrescriptionItem(Model):
     prescriber_name: str | None = None  # from the facility's practitioner list
 
 
-class ClinicalNote(Model):
+class ClinicalNote(ResponseModel):
     """XML5."""
 
     recorded_at: datetime | None = None  # THOI_DIEM_DBLS
@@ -320,7 +336,7 @@ class ClinicalNote(Model):
     surgery: str | None = None  # PHAU_THUAT
 
 
-class DischargePaper(Model):
+class DischargePaper(ResponseModel):
     """XML7 Giấy ra viện."""
 
     archive_number: str | None = None  # SO_LUU_TRU
@@ -334,7 +350,7 @@ class DischargePaper(Model):
     issued_on: date  # NGAY_CT
 
 
-class RecordSummary(Model):
+class RecordSummary(ResponseModel):
     """XML8 Tóm tắt hồ sơ bệnh án (QĐ 1332 §3.6, fields 41-45)."""
 
     disease_course: str | None = None  # QT_BENHLY
@@ -345,7 +361,7 @@ class RecordSummary(Model):
     issued_on: date | None = None  # NGAY_CT
 
 
-class Referral(Model):
+class Referral(ResponseModel):
     """XML13 Giấy chuyển tuyến."""
 
     number: str  # GIAY_CHUYEN_TUYEN
@@ -363,7 +379,7 @@ class Referral(Model):
     issued_on: date
 
 
-class ReExamAppointment(Model):
+class ReExamAppointment(ResponseModel):
     """XML14 Giấy hẹn khám lại."""
 
     number: str  # SO_GIAYHEN_KL
@@ -393,7 +409,7 @@ def _vital(name: str, *, whole: bool = False):
     return Field(default=None, ge=int(low) if whole else low, le=int(high) if whole else high)
 
 
-class VitalSigns(Model):
+class VitalSigns(ResponseModel):
     """Sinh hiệu measured at the visit. QĐ 130 has a field for the weight only (XML1 CAN_NANG); the
     others travel as text in XML5 DIEN_BIEN_LS, the way hospital software writes them."""
 
@@ -412,7 +428,7 @@ class VitalSigns(Model):
         if (self.systolic is None) != (self.diastolic is None):
             raise PydanticCustomError("visit_blood_pressure_pair",
                                       N_("Write both blood pressure numbers, for example 120/80."))
-        if self.systolic is not None and self.diastolic >= self.systolic:
+        if self.systolic is not None and self.diastolic is not None and self.diastolic >= self.systolic:
             raise PydanticCustomError("visit_blood_pressure_order",
                                       N_("The diastolic pressure must be lower than the systolic."))
         return self
@@ -422,7 +438,7 @@ class VitalSigns(Model):
         return all(getattr(self, name) is None for name in VITAL_LIMITS)
 
 
-class Visit(Model):
+class Visit(ResponseModel):
     """One episode of care (one MA_LK)."""
 
     id: str
@@ -474,7 +490,7 @@ class Visit(Model):
         return self.diagnoses[0] if self.diagnoses and self.diagnoses[0].main else None
 
 
-class VisitSummary(Model):
+class VisitSummary(ResponseModel):
     id: str
     facility_code: str
     facility_name: str
@@ -485,7 +501,7 @@ class VisitSummary(Model):
     has_documents: bool = False
 
 
-class VisitPage(Model):
+class VisitPage(ResponseModel):
     items: list[VisitSummary]
     total: int
     limit: int
@@ -495,7 +511,7 @@ class VisitPage(Model):
 # ---------------------------------------------------------------- vaccinations
 
 
-class Vaccination(Model):
+class Vaccination(ResponseModel):
     vaccine_code: str  # key into the immunisation schedule, e.g. "BCG", "DPT-VGB-Hib"
     vaccine_name: str
     dose_number: int = Field(ge=1, le=10)
@@ -508,7 +524,7 @@ class Vaccination(Model):
 # ---------------------------------------------------------------- the book and the caller
 
 
-class HealthBook(Model):
+class HealthBook(ResponseModel):
     person: Administrative
     history: History
     visits: list[Visit]  # newest first
@@ -516,14 +532,14 @@ class HealthBook(Model):
     updated_at: datetime
 
 
-class StaffAssignment(Model):
+class StaffAssignment(ResponseModel):
     role: StaffRole
     facility_code: str | None = None
     facility_name: str | None = None
     area: str | None = None
 
 
-class DependentRef(Model):
+class DependentRef(ResponseModel):
     person_id: str
     full_name: str
     birth_date: date
@@ -535,7 +551,7 @@ MEDICAL_ROLES = frozenset({StaffRole.DOCTOR, StaffRole.NURSE, StaffRole.MIDWIFE}
 CLINIC_ROLES = frozenset({StaffRole.RECEPTIONIST, *MEDICAL_ROLES})  # may check patients in
 
 
-class Me(Model):
+class Me(ResponseModel):
     """Who is signed in. Served at level 1 too: it carries no health data."""
 
     full_name: str
@@ -557,7 +573,7 @@ class Me(Model):
         return assignment is not None and assignment.role in MEDICAL_ROLES
 
 
-class RepresentativeUpdate(Model):
+class RepresentativeUpdate(RequestModel):
     """What a citizen may state about their own main caregiver or legal representative."""
 
     role: Literal[RepresentativeRole.CAREGIVER, RepresentativeRole.LEGAL_REPRESENTATIVE]
@@ -567,29 +583,29 @@ class RepresentativeUpdate(Model):
     phone: PhoneNumber
 
 
-class ErrorDetail(Model):
+class ErrorDetail(ResponseModel):
     field: str | None = None
     message: str
 
 
-class ErrorBody(Model):
+class ErrorBody(ResponseModel):
     code: str
     message: str
     details: list[ErrorDetail] = []
 
 
-class ErrorEnvelope(Model):
+class ErrorEnvelope(ResponseModel):
     error: ErrorBody
 
 
 # ---------------------------------------------------------------- check-in at the counter
 
 
-class CheckInCodeRequest(Model):
+class CheckInCodeRequest(RequestModel):
     person_id: str | None = Field(default=None, max_length=64)  # a dependent's; the caller's own when absent
 
 
-class CheckInCode(Model):
+class CheckInCode(ResponseModel):
     """What the citizen's QR shows: `code` is opaque, random, and good for one check-in only."""
 
     id: str
@@ -605,7 +621,7 @@ class CheckInCodeStatus(StrEnum):
     REVOKED = "revoked"
 
 
-class CheckInCodeState(Model):
+class CheckInCodeState(ResponseModel):
     id: str
     status: CheckInCodeStatus
     expires_at: datetime
@@ -615,11 +631,11 @@ class CheckInCodeState(Model):
     admitted_at: datetime | None = None
 
 
-class RedeemRequest(Model):
+class RedeemRequest(RequestModel):
     code: str = Field(min_length=1, max_length=200)
 
 
-class IdentifyRequest(Model):
+class IdentifyRequest(RequestModel):
     """What the counter read or typed when the patient has no QR: the chip ID card's QR text
     (`personal ID|old ID|name|ddmmyyyy|Nam/Nữ|address|ddmmyyyy`), a 12-digit personal ID, or a
     15-character BHYT card code."""
@@ -627,7 +643,7 @@ class IdentifyRequest(Model):
     query: str = Field(min_length=1, max_length=500)
 
 
-class CurrentMedicine(Model):
+class CurrentMedicine(ResponseModel):
     name: str
     strength: str | None = None
     dosage: str | None = None
@@ -636,7 +652,7 @@ class CurrentMedicine(Model):
     facility_name: str
 
 
-class PatientSummary(Model):
+class PatientSummary(ResponseModel):
     """What the counter needs, allergies first (International Patient Summary in spirit)."""
 
     person_id: str
@@ -664,7 +680,7 @@ CheckInMethod = Literal["book_qr", "cccd_qr", "personal_id", "bhyt"]
 QueueStatus = Literal["waiting", "with_doctor", "done", "left"]
 
 
-class CheckIn(Model):
+class CheckIn(ResponseModel):
     id: str
     facility_code: str
     checked_at: datetime
@@ -675,11 +691,11 @@ class CheckIn(Model):
     summary: PatientSummary
 
 
-class AdmitRequest(Model):
+class AdmitRequest(RequestModel):
     again: bool = False  # a second queue number for someone already in today's queue
 
 
-class QueueEntry(Model):
+class QueueEntry(ResponseModel):
     check_in_id: str
     person_id: str
     queue_number: int
@@ -690,11 +706,11 @@ class QueueEntry(Model):
     status: QueueStatus
 
 
-class QueueStatusUpdate(Model):
+class QueueStatusUpdate(RequestModel):
     status: QueueStatus
 
 
-class AccessLogEntry(Model):
+class AccessLogEntry(ResponseModel):
     """One read of a book by someone other than its owner or guardian."""
 
     at: datetime
@@ -711,7 +727,7 @@ class AccessLogEntry(Model):
 # ---------------------------------------------------------------- the gateway's receipt
 
 
-class Practitioner(Model):
+class Practitioner(RequestModel):
     """One line of a facility's practitioner list: who MA_BAC_SI / MA_BS_DOC_KQ codes are."""
 
     code: str = Field(min_length=1, max_length=255)  # practising-certificate number (CCHN)
@@ -719,7 +735,8 @@ class Practitioner(Model):
     title: str | None = Field(default=None, max_length=50)  # "BS.", "BSCKI.", "ĐD.", "YS."
 
 
-class PractitionerList(Model):
+# Strict both ways: a facility PUTs it and it is stored; GET gives it back to the facility's software, not the app.
+class PractitionerList(RequestModel):
     practitioners: list[Practitioner] = Field(max_length=5000)
 
     @field_validator("practitioners")
@@ -732,7 +749,7 @@ class PractitionerList(Model):
 
 
 
-class RecordReceipt(Model):
+class RecordReceipt(ResponseModel):
     ma_lk: str | None
     status: Literal["accepted", "rejected", "waiting_identification"]
     incomplete: bool = False  # accepted without the rows named in `errors`
@@ -742,7 +759,7 @@ class RecordReceipt(Model):
     notes: list[str] = []
 
 
-class SubmissionReceipt(Model):
+class SubmissionReceipt(ResponseModel):
     submission_id: str
     facility_code: str
     received_at: datetime
@@ -760,12 +777,12 @@ class SubmissionStatus(StrEnum):
     QUARANTINED = "quarantined"  # failed on our side while recovering; kept for the operators
 
 
-class SubmissionRefusal(Model):
+class SubmissionRefusal(ResponseModel):
     code: str
     message: str
 
 
-class SubmissionSummary(Model):
+class SubmissionSummary(ResponseModel):
     """One envelope a facility sent, as its IT officer looks back on it."""
 
     submission_id: str
@@ -775,14 +792,14 @@ class SubmissionSummary(Model):
     rejected: int | None = None
 
 
-class SubmissionPage(Model):
+class SubmissionPage(ResponseModel):
     items: list[SubmissionSummary]  # newest first
     limit: int
     offset: int
     total: int
 
 
-class UnidentifiedVisit(Model):
+class UnidentifiedVisit(ResponseModel):
     """A visit a facility sent without a personal ID number, kept until the person is identified."""
 
     ma_lk: str
@@ -799,12 +816,12 @@ class SubmissionDetail(SubmissionSummary):
     refusal: SubmissionRefusal | None = None
 
 
-class RecordedDiagnosis(Model):
+class RecordedDiagnosis(RequestModel):
     icd10: Icd10Code
     name: str = Field(min_length=1, max_length=255)
 
 
-class RecordedMedicine(Model):
+class RecordedMedicine(RequestModel):
     name: str = Field(min_length=1, max_length=255)
     strength: str | None = Field(default=None, max_length=100)
     unit: str | None = Field(default=None, max_length=50)
@@ -813,7 +830,14 @@ class RecordedMedicine(Model):
     quantity: float = Field(gt=0, le=10_000)
 
 
-class RecordVisitRequest(Model):
+class RecordedVitalSigns(VitalSigns):
+    """VitalSigns as the record-visit form sends them: strict like any request (a vital the server does
+    not know would be lost), while a Visit's `vital_signs` stay lenient for the phones that read them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecordVisitRequest(RequestModel):
     """What a ward station without hospital software records after a visit (Ghi nhận lần khám);
     the server turns it into the same signed QĐ 130 submission a hospital sends."""
 
@@ -823,10 +847,10 @@ class RecordVisitRequest(Model):
     prescriptions: list[RecordedMedicine] = Field(default=[], max_length=30)
     advice: str | None = Field(default=None, max_length=2000)
     re_exam_on: date | None = None
-    vital_signs: VitalSigns | None = None  # weight into XML1 CAN_NANG; all of them as a line of XML5
+    vital_signs: RecordedVitalSigns | None = None  # weight into XML1 CAN_NANG; all of them as a line of XML5
 
 
-class RecordVisitResult(Model):
+class RecordVisitResult(ResponseModel):
     visit_id: str
     person_id: str
     full_name: str | None = None  # whose book it went into, for the receipt in words

@@ -42,7 +42,8 @@ FAILURE_WINDOW_SECONDS = 15 * 60
 @dataclass
 class IdpSettings:
     issuer: str  # e.g. http://127.0.0.1:8000/idp
-    data_dir: Path
+    data_dir: Path  # the signing key, and the SQLite file unless `database_url` names PostgreSQL
+    database_url: str | None = None
     clients: list[Client] = field(default_factory=list)
     code_ttl_seconds: int = 60
     access_token_ttl_seconds: int = 5 * 60
@@ -79,7 +80,7 @@ def lockout_seconds(failures: int, threshold: int) -> int:
 
 
 def create_idp_app(settings: IdpSettings) -> FastAPI:
-    store = IdpStore(settings.data_dir / "idp.db", clock=settings.clock)
+    store = IdpStore.open(settings.data_dir / "idp.db", settings.database_url, clock=settings.clock)
     signing_key = load_or_create_signing_key(settings.data_dir / "signing-key.json")
     server = OAuthServer(
         issuer=settings.issuer, store=store, signing_key=signing_key, clients=settings.clients,

@@ -7,7 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import KeySet, KeySetSerialization, RSAKey
 
 ALGORITHM = "RS256"
 
@@ -28,5 +28,5 @@ def load_or_create_signing_key(path: Path) -> RSAKey:
     return key
 
 
-def public_jwks(key: RSAKey) -> dict:
+def public_jwks(key: RSAKey) -> KeySetSerialization:
     return KeySet([key]).as_dict(private=False)

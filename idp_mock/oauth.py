@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
+from typing import ClassVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from authlib.oauth2 import AuthorizationServer
@@ -125,7 +126,7 @@ class StarletteOAuth2Request(OAuth2Request):
 class StrictS256(CodeChallenge):
     """Authlib accepts `plain` and a missing challenge at /authorize; VNeID-grade login must not."""
 
-    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+    SUPPORTED_CODE_CHALLENGE_METHOD: ClassVar[list[str]] = ["S256"]
     DEFAULT_CODE_CHALLENGE_METHOD = "S256"
 
     def validate_code_challenge(self, grant, redirect_uri):
@@ -151,7 +152,7 @@ class SignInTokens:
 
 
 class CodeGrant(SignInTokens, grants.AuthorizationCodeGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ["none"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
 
     def family(self) -> str:
         return self.request.authorization_code.code_hash
@@ -185,7 +186,7 @@ class CodeGrant(SignInTokens, grants.AuthorizationCodeGrant):
 
 
 class RefreshGrant(SignInTokens, grants.RefreshTokenGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ["none"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
     INCLUDE_NEW_REFRESH_TOKEN = True  # rotate: a public client's refresh token is used once
 
     def family(self) -> str:
@@ -255,7 +256,7 @@ class IssuedAccessToken:
 class RevokeEndpoint(RevocationEndpoint):
     """RFC 7009: a refresh token ends its whole sign-in; an access token ends itself."""
 
-    CLIENT_AUTH_METHODS = ["none"]
+    CLIENT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
 
     def query_token(self, token_string: str, token_type_hint: str | None):
         claims = self.server.decode_access_token(token_string)

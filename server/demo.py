@@ -9,6 +9,7 @@ identifiers are fake; drug and lab codes are placeholders, not the MoH common co
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from api_client.models import (
 )
 
 from .storage import BookStore, new_id, open_store
+from .storage.db import DATABASE_URL_VARIABLE
 
 FACILITIES = {
     "01901": ("Trạm Y tế phường Ba Đình", "health_station"),
@@ -605,12 +607,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=1000, help="synthetic citizens to add")
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--seed", type=int, default=1955)
+    parser.add_argument("--database", default=os.environ.get(DATABASE_URL_VARIABLE),
+                        help="postgresql://USER@HOST/DB (default: $SSKDT_DATABASE_URL, else SQLite in the data dir)")
     args = parser.parse_args(argv)
-    store = open_store(args.data_dir / "book.db")
-    if store.count_people() == 0:
-        seed_pilot(store)
-    visits = generate(store, args.people, seed=args.seed)
-    print(f"added people={args.people} visits={visits} in {args.data_dir / 'book.db'}")
+    store = open_store(args.data_dir / "book.db", args.database)
+    try:
+        if store.count_people() == 0:
+            seed_pilot(store)
+        visits = generate(store, args.people, seed=args.seed)
+    finally:
+        store.database.close()
+    where = "PostgreSQL" if args.database else args.data_dir / "book.db"
+    print(f"added people={args.people} visits={visits} in {where}")
     return 0
 
 

@@ -7,7 +7,8 @@ Messages are gettext msgids in English, translated for the caller's Accept-Langu
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypedDict
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,9 +24,14 @@ from locales import negotiate, translations
 log = logging.getLogger("server")
 
 
+class Detail(TypedDict):
+    field: str | None  # "diagnoses.0.icd10"; None: the request as a whole
+    message: str  # a msgid: translated when the envelope is written
+
+
 class ApiError(Exception):
     def __init__(
-        self, status: int, code: str, message: str, details: list[dict[str, str]] | None = None,
+        self, status: int, code: str, message: str, details: list[Detail] | None = None,
         headers: dict[str, str] | None = None, **params: Any,
     ) -> None:
         super().__init__(code)
@@ -214,8 +220,8 @@ _DEFAULT_VALIDATION_MESSAGE = N_("This value is not valid.")
 _CUSTOM_TYPES_PREFIXES = ("personal_id", "bhyt", "facility", "icd10", "phone", "card", "date_in", "diagnosis", "visit")
 
 
-def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
-    details = []
+def validation_details(errors: Iterable[dict[str, Any]]) -> list[Detail]:
+    details: list[Detail] = []
     for error in errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "header")]
         error_type = error.get("type", "")
@@ -232,7 +238,8 @@ MAX_DETAILS = 20  # enough to correct a form; a flood of errors must not become 
 
 def envelope_response(request: Request, error: ApiError) -> JSONResponse:
     translate = translations(negotiate(request.headers.get("accept-language"))).gettext
-    details = [{"field": d["field"], "message": translate(d["message"])} for d in error.details[:MAX_DETAILS]]
+    details: list[Detail] = [{"field": d["field"], "message": translate(d["message"])}
+                             for d in error.details[:MAX_DETAILS]]
     if len(error.details) > MAX_DETAILS:
         more = len(error.details) - MAX_DETAILS
         details.append({"field": None, "message": translate(N_("… and {count} more.")).format(count=more)})

@@ -77,6 +77,7 @@ def card_differences(query: CounterQuery, full_name: str, birth_date: str, preci
     (scanners and old software drop them); a book that knows only the year or month compares only that."""
     if query.method != "cccd_qr":
         return ()
+    assert query.full_name is not None and query.birth_date is not None  # a chip card's QR has both
     differs = []
     if " ".join(fold(query.full_name).split()) != " ".join(fold(full_name).split()):
         differs.append("full_name")

@@ -16,8 +16,8 @@ from starlette.routing import get_route_path
 
 from api_client.identifiers import N_
 
-from .edge import ASGIApp, Receive, Scope, Send
 from .deps import get_caller
+from .edge import ASGIApp, Receive, Scope, Send
 from .errors import ApiError, envelope_response, methods_at
 
 JSON_BODY_LIMIT = 64 * 1024
@@ -68,7 +68,8 @@ async def buffered(receive: Receive, request: Request, limit: int) -> Receive:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise body_too_large(limit)
-    chunks, size, more = [], 0, True
+    chunks: list[bytes] = []
+    size, more = 0, True
     while more:
         message = await receive()
         if message["type"] != "http.request":  # the client went away: let the route see it

@@ -1,31 +1,77 @@
-"""Fixtures: a seeded data dir (built once, copied per test), the stack in process, signed-in callers."""
+"""Fixtures: a seeded data dir and database (built once, copied per test), the stack in process,
+signed-in callers. The server, provider and gateway suites run once per backend (`backend`, overridden
+with both engines in their conftest files); PostgreSQL is a real server started for the session."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 
-from main import StackConfig, create_stack
+from main import StackConfig, close_stack, create_stack
+from server.storage.db import DATABASE_URL_VARIABLE, PostgresDatabase
 
 from .support import BASE_URL, FakeClock, sign_in
 
+TEMPLATE_DATABASE = "seeded_template"
+_test_databases = itertools.count(1)
+
 
 @pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory) -> Path:
-    """Seeding hashes seven passwords with scrypt; do it once and copy the result."""
-    data_dir = tmp_path_factory.mktemp("template")
-    create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir), web=False)
-    return data_dir
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """One PostgreSQL server for the session, in a temporary directory (Debian's packages)."""
+    from .postgres import PostgresServer
+
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory, backend, request) -> Iterator[tuple[Path, str | None]]:
+    """Seeding hashes seven passwords with scrypt; do it once and copy the result (the data dir, and
+    on PostgreSQL a template database)."""
+    data_dir = tmp_path_factory.mktemp(f"template-{backend}")
+    url = None
+    if backend == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        url = server.create_database(TEMPLATE_DATABASE)
+    close_stack(create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, database_url=url), web=False))
+    yield data_dir, url
 
 
 @pytest.fixture
-def data_dir(tmp_path, seeded_template) -> Path:
+def database_url(seeded_template, backend, request) -> Iterator[str | None]:
+    """This test's own copy of the seeded database; every stack the test builds finds it through
+    SSKDT_DATABASE_URL, as a deployment would. (Its own MonkeyPatch: a test's `monkeypatch.undo()`
+    must not move the test to another database.)"""
+    with pytest.MonkeyPatch.context() as environment:
+        if backend != "postgresql":
+            environment.delenv(DATABASE_URL_VARIABLE, raising=False)
+            yield None
+            return
+        server = request.getfixturevalue("postgres_server")
+        name = f"test_{next(_test_databases)}"
+        url = server.create_database(name, template=TEMPLATE_DATABASE)
+        environment.setenv(DATABASE_URL_VARIABLE, url)
+        yield url
+        PostgresDatabase.close_all(url)
+        server.drop_database(name)
+
+
+@pytest.fixture
+def data_dir(tmp_path, seeded_template, database_url) -> Path:
     target = tmp_path / "data"
-    shutil.copytree(seeded_template, target)
+    shutil.copytree(seeded_template[0], target)
     return target
 
 
@@ -36,7 +82,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def stack(data_dir, clock):
-    return create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
+    stack = create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
+    yield stack
+    close_stack(stack)
 
 
 @pytest.fixture

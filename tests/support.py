@@ -59,3 +59,32 @@ async def sign_in(
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as browser:
         answer = code_from(await submit_login(browser, pending.url, personal_id, password))
     return await oidc.complete(pending, answer["code"], answer["state"])
+
+
+class Rows(list):
+    """Fetched rows that answer like a cursor."""
+
+    def fetchall(self) -> list[tuple]:
+        return list(self)
+
+    def fetchone(self) -> tuple | None:
+        return self[0] if self else None
+
+
+def book_rows(data_dir, sql: str, params=()) -> Rows:
+    """Rows straight from the book's database, whichever engine this test runs on (SSKDT_DATABASE_URL
+    names the PostgreSQL one); writes are committed."""
+    import os
+    import sqlite3
+
+    url = os.environ.get("SSKDT_DATABASE_URL")
+    if url:
+        import psycopg
+
+        from server.storage.db import to_pyformat
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            cursor = conn.execute(to_pyformat(sql) if params else sql, params or None)
+            return Rows(cursor.fetchall() if cursor.description else [])
+    with sqlite3.connect(data_dir / "book.db") as conn:
+        return Rows(conn.execute(sql, params).fetchall())

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
@@ -125,10 +126,9 @@ class AuthService:
         refresh_token = self._stored_refresh_token
         await self.forget()
         if refresh_token:
-            try:
+            # if that fails, it can no longer be used from here; it expires at the provider by itself
+            with contextlib.suppress(Offline, SignInError):
                 await self.oidc.revoke(refresh_token)
-            except (Offline, SignInError):
-                pass  # it can no longer be used from here; it expires at the provider by itself
 
 
 Launcher = Callable[[str], Awaitable[None]]

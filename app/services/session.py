@@ -5,6 +5,7 @@ Views call these; the flows talk to the services and put results into `AppState`
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -187,10 +188,10 @@ class SessionService:
         No trip to the provider's logout page: it keeps no browser session, and a tab that leaves
         and comes back can be shown the page it left (seen in Flet 1.0.5)."""
         if self.check_in and self.state.me and self.state.me.can_read_book:
-            try:  # a QR shown before signing out must not check anybody in after it
+            # A QR shown before signing out must not check anybody in after it; if this fails,
+            # the codes expire within minutes by themselves.
+            with contextlib.suppress(ApiError, Offline):
                 await self.check_in.cancel_all()
-            except (ApiError, Offline):
-                pass  # the codes expire within minutes by themselves
         await self.auth.sign_out()
         self.books.forget()
         self.state.signed_out()

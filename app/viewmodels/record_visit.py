@@ -14,7 +14,14 @@ from datetime import date, datetime, time, timedelta
 from pydantic import ValidationError
 
 from api_client.identifiers import N_
-from api_client.models import VIETNAM_TZ, VITAL_LIMITS, RecordVisitRequest, RecordVisitResult, VitalSigns
+from api_client.models import (
+    VIETNAM_TZ,
+    VITAL_LIMITS,
+    RecordedVitalSigns,
+    RecordVisitRequest,
+    RecordVisitResult,
+    VitalSigns,
+)
 
 from ..i18n import Translator
 
@@ -250,9 +257,9 @@ def field_errors(form: RecordVisitForm, today: date, t: Translator) -> dict[str,
     for spec in VITAL_FIELDS:
         if problem := vital_error(spec.name, form.vitals.get(spec.name, ""), t):
             errors[f"vital.{spec.name}"] = problem
-    if "vital.systolic" not in errors and "vital.diastolic" not in errors:
-        if problem := blood_pressure_error(form, t):
-            errors["vital.blood_pressure"] = problem
+    both_readable = "vital.systolic" not in errors and "vital.diastolic" not in errors
+    if both_readable and (problem := blood_pressure_error(form, t)):
+        errors["vital.blood_pressure"] = problem
     for line in form.medicines:
         for name, problem in medicine_errors(line, t).items():
             errors[f"medicine.{line.key}.{name}"] = problem
@@ -277,7 +284,7 @@ def build_request(form: RecordVisitForm, today: date) -> RecordVisitRequest | No
                 "quantity": parse_number(line.quantity), "unit": line.unit.strip() or None,
                 "dosage": line.dosage.strip() or None, "usage": line.usage.strip() or None,
             } for line in form.medicines if not line.blank],
-            vital_signs=VitalSigns(**vitals) if vitals else None,
+            vital_signs=RecordedVitalSigns(**vitals) if vitals else None,
         )
     except (ValidationError, ValueError):
         return None

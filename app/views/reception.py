@@ -7,8 +7,9 @@ there is a camera, pictures taken every half second are decoded on the server.
 from __future__ import annotations
 
 import asyncio
-from functools import partial
+import contextlib
 from datetime import UTC, datetime
+from functools import partial
 
 import flet as ft
 
@@ -176,10 +177,8 @@ def ReceptionView():
     ft.use_effect(guard, [state.me is None])
 
     async def refresh_queue() -> None:
-        try:
+        with contextlib.suppress(ApiError, Offline):  # the scan still works; the queue shows again on the next refresh
             set_queue(await session.check_in.queue())
-        except (ApiError, Offline):
-            pass  # the scan still works; the queue shows again on the next refresh
 
     async def keep_queue_fresh() -> None:
         """Other desks and the doctors change the queue: it follows within a few seconds."""

@@ -10,6 +10,7 @@ rebuilt with the value its control last received from the client, so nothing typ
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, timedelta
 
 import flet as ft
@@ -171,10 +172,8 @@ def RecordVisitView():
         set_picking(False)
 
     current_re_exam = None
-    try:
+    with contextlib.suppress(ValueError):  # not a date yet: the picker opens on the earliest day
         current_re_exam = parse_day(form.re_exam) if form.re_exam.strip() else None
-    except ValueError:
-        pass
     earliest, latest = day + timedelta(days=1), day + RE_EXAM_HORIZON
     ft.use_dialog(ft.DatePicker(
         value=current_re_exam if current_re_exam and earliest <= current_re_exam <= latest else earliest,

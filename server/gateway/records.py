@@ -276,7 +276,7 @@ def diagnoses_of(row: Row) -> list[Diagnosis]:
     if len(names) != len(codes):
         names = [icd10_name(code) or (names[0] if i == 0 and names else code) for i, code in enumerate(codes)]
     return [Diagnosis(icd10=code, name=name, main=i == 0 and main is not None)
-            for i, (code, name) in enumerate(zip(codes, names))]
+            for i, (code, name) in enumerate(zip(codes, names, strict=True))]
 
 
 def read_record(
@@ -481,6 +481,7 @@ def _read_into(
     outcome.ma_lk = ma_lk
     if problems:
         return outcome
+    assert full_name is not None and birth is not None  # both required: a missing one is a problem, returned above
 
     if personal_id is None:
         outcome.unidentified = {"document": document or None, "full_name": full_name, "birth_date": birth.isoformat(),

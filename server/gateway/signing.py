@@ -50,11 +50,12 @@ def sign_envelope(envelope: bytes, key_pem: bytes, cert_pem: bytes, now: datetim
         holder = etree.SubElement(root, "CHUKYDONVI")
     for old in holder.findall("ds:Signature", _NS):
         holder.remove(old)
-    signature = xmlsec.template.create(root, xmlsec.Transform.C14N, xmlsec.Transform.RSA_SHA256, ns="ds")
+    signature = xmlsec.template.create(root, xmlsec.constants.TransformInclC14N, xmlsec.constants.TransformRsaSha256,
+                                       ns="ds")
     holder.append(signature)
-    reference = xmlsec.template.add_reference(signature, xmlsec.Transform.SHA256, uri="")
-    xmlsec.template.add_transform(reference, xmlsec.Transform.ENVELOPED)
-    xmlsec.template.add_reference(signature, xmlsec.Transform.SHA256, uri="#signing-time")
+    reference = xmlsec.template.add_reference(signature, xmlsec.constants.TransformSha256, uri="")
+    xmlsec.template.add_transform(reference, xmlsec.constants.TransformEnveloped)
+    xmlsec.template.add_reference(signature, xmlsec.constants.TransformSha256, uri="#signing-time")
     xmlsec.template.x509_data_add_certificate(
         xmlsec.template.add_x509_data(xmlsec.template.ensure_key_info(signature)))
     properties = etree.SubElement(etree.SubElement(signature, f"{{{DSIG_NS}}}Object"),
@@ -63,8 +64,8 @@ def sign_envelope(envelope: bytes, key_pem: bytes, cert_pem: bytes, now: datetim
                      "SigningTime").text = (now or datetime.datetime.now(datetime.UTC)).isoformat(timespec="seconds")
     context = xmlsec.SignatureContext()
     context.register_id(properties, "Id")
-    context.key = xmlsec.Key.from_memory(key_pem, xmlsec.KeyFormat.PEM)
-    context.key.load_cert_from_memory(cert_pem, xmlsec.KeyFormat.CERT_PEM)
+    context.key = xmlsec.Key.from_memory(key_pem, xmlsec.constants.KeyDataFormatPem)
+    context.key.load_cert_from_memory(cert_pem, xmlsec.constants.KeyDataFormatCertPem)
     context.sign(signature)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
@@ -105,7 +106,7 @@ def verify_envelope(root: etree._Element, cert_pem: str) -> Signed:
             raise refused(N_("Use the SHA-256 digest and only the enveloped and canonicalisation transforms."))
     try:
         context = xmlsec.SignatureContext()
-        context.key = xmlsec.Key.from_memory(cert_pem.encode(), xmlsec.KeyFormat.CERT_PEM)
+        context.key = xmlsec.Key.from_memory(cert_pem.encode(), xmlsec.constants.KeyDataFormatCertPem)
         for element in properties.values():
             context.register_id(element, "Id")
         context.verify(signature)

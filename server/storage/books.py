@@ -117,11 +117,12 @@ class BookStore(Store):
                     "SELECT id, source_version FROM visits WHERE facility_code = ? AND source_key = ?",
                     [visit.facility_code, source_key],
                 ).fetchone()
-            row = {**_visit_row(person_id, visit, source_key), "source_version": source_version}
             if existing:
                 if source_version and existing[1] and existing[1] > source_version:
                     raise NewerVersionStored(existing[1])
-                row["id"] = existing[0]
+                visit = visit.model_copy(update={"id": existing[0]})
+            row = {**_visit_row(person_id, visit, source_key), "source_version": source_version}
+            if existing:
                 # A resend may name another person (a corrected ID): the visit moves with it.
                 db.execute(f"UPDATE visits SET {', '.join(f'{column} = ?' for column in row if column != 'id')} "
                            "WHERE id = ?", [*(value for column, value in row.items() if column != "id"), row["id"]])

@@ -11,11 +11,12 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 Dialect = Literal["sqlite", "postgresql"]
 Params = Sequence[Any] | Mapping[str, Any]
@@ -202,11 +203,13 @@ class PostgresDatabase:
     inside a transaction keeps its connection, so nested transactions and reads in them join it."""
 
     dialect: Dialect = "postgresql"
+    _open: ClassVar[weakref.WeakSet[PostgresDatabase]] = weakref.WeakSet()
 
     def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
         from psycopg_pool import ConnectionPool
 
         self.url = url
+        PostgresDatabase._open.add(self)
         self._local = threading.local()
         self._pool = ConnectionPool(url, min_size=min_size, max_size=max_size, open=True, timeout=30,
                                     kwargs={"autocommit": True}, configure=_configure_postgres)
@@ -240,6 +243,13 @@ class PostgresDatabase:
 
     def close(self) -> None:
         self._pool.close()
+
+    @classmethod
+    def close_all(cls, url: str) -> None:
+        """Every pool of this process to that database (tests, before they drop it)."""
+        for database in list(cls._open):
+            if database.url == url:
+                database.close()
 
 
 def _configure_postgres(raw: Any) -> None:

@@ -37,6 +37,7 @@ class FakeConnection(Connection):
         self.page_url = "http://127.0.0.1/"
         self.page_name = ""
         self.session: Session | None = None
+        self.tasks: set[asyncio.Future] = set()  # the loop holds tasks weakly: keep each until it is done
 
     def send_message(self, message: Message) -> None:
         msgpack.packb([message.action, message.body], default=configure_encode_object_for_msgpack(ft.BaseControl))
@@ -50,7 +51,10 @@ class FakeConnection(Connection):
         session.handle_invoke_method_results(body.control_id, body.call_id, None, None)
         if body.name == "push_route":
             session.apply_page_patch({"route": body.args["route"]})
-            asyncio.ensure_future(session.dispatch_event(session.page._i, "route_change", {"route": body.args["route"]}))
+            task = asyncio.ensure_future(
+                session.dispatch_event(session.page._i, "route_change", {"route": body.args["route"]}))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
 
     def oauth_authorize(self, attrs) -> None:
         self.invoked.append(("oauth_authorize", attrs))

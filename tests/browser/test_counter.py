@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-from concurrent.futures import ThreadPoolExecutor
 import os
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -20,10 +20,9 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
+from api_client.oidc import OidcClient
 from bench.stack import free_port
 from main import StackConfig, create_stack
-
-from api_client.oidc import OidcClient
 
 from ..support import LOOPBACK_REDIRECT, FakeClock, code_from, submit_login
 from .conftest import by_id, enable_semantics, expect_text, screenshot, sign_in

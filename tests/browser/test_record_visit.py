@@ -109,7 +109,7 @@ def bring_into_view(page: Page, locator) -> None:
     size = page.viewport_size
     for _ in range(12):
         box = locator.bounding_box()
-        if box is None or (48 <= box["y"] and box["y"] + box["height"] <= size["height"] - 48):
+        if box is None or (box["y"] >= 48 and box["y"] + box["height"] <= size["height"] - 48):
             break
         page.mouse.move(size["width"] / 2, size["height"] / 2)
         page.mouse.wheel(0, box["y"] + box["height"] / 2 - size["height"] / 2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, timedelta
 
+import psycopg
 import pytest
 from pydantic import ValidationError
 
@@ -13,23 +14,44 @@ from api_client.models import Administrative, HealthBook
 from server.demo import generate, le_minh_an, nguyen_van_hung, seed_pilot
 from server.demo import main as demo_main
 from server.storage import open_store
-from server.storage.db import connect
+from server.storage.db import insert
 from server.storage.migrations import migrations
 
 
 @pytest.fixture
-def store(tmp_path):
-    return open_store(tmp_path / "book.db")
+def store(tmp_path, empty_database_url):
+    store = open_store(tmp_path / "book.db", empty_database_url)
+    yield store
+    store.database.close()
 
 
-def test_migrations_apply_once_and_are_recorded(tmp_path):
-    open_store(tmp_path / "book.db")
-    open_store(tmp_path / "book.db")
-    db = connect(tmp_path / "book.db")
-    applied = [m.name for m in migrations.applied(db)]
-    assert applied[0] == "m001_book" and len(applied) == len(set(applied))
-    assert migrations.pending(db) == []
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+def test_migrations_apply_once_and_are_recorded(tmp_path, empty_database_url):
+    for _ in range(2):
+        open_store(tmp_path / "book.db", empty_database_url).database.close()
+    if empty_database_url:
+        with psycopg.connect(empty_database_url) as conn:
+            applied = [name for (name,) in conn.execute(
+                "SELECT name FROM schema_migrations WHERE migration_set = 'healthbook' ORDER BY applied_at, name")]
+    else:
+        with sqlite3.connect(tmp_path / "book.db") as conn:
+            applied = [name for (name,) in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'healthbook' ORDER BY rowid")]
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert applied == [migration.name for migration in migrations.migrations]
+    assert applied[0] == "m001_book"
+
+
+def test_migrations_never_import_live_code():
+    """A migration that imported the stores would change meaning whenever they do."""
+    import ast
+    import inspect
+
+    from server.storage import migrations as module
+
+    imported = [node for node in ast.walk(ast.parse(inspect.getsource(module)))
+                if isinstance(node, ast.ImportFrom) and node.level and node.module not in (
+                    "db", "migrating")]
+    assert imported == []
 
 
 def test_a_visit_resent_under_the_same_key_replaces_the_old_one(store):
@@ -54,10 +76,10 @@ def test_saving_a_person_again_keeps_their_id(store):
 def test_a_failed_write_leaves_nothing_behind(store):
     book = nguyen_van_hung(date.today())
     person_id = store.save_person(book.person)
-    with pytest.raises(sqlite3.IntegrityError):  # no such person: the foreign key refuses it
-        with store.db.atomic():
-            store.db["vaccinations"].insert({"person_id": person_id, "given_on": "2026-01-01", "data": "{}"})
-            store.db["vaccinations"].insert({"person_id": "no-such-person", "given_on": "2026-01-01", "data": "{}"})
+    # no such person: the foreign key refuses it
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)), store.transaction() as db:
+        insert(db, "vaccinations", {"person_id": person_id, "given_on": "2026-01-01", "data": "{}"})
+        insert(db, "vaccinations", {"person_id": "no-such-person", "given_on": "2026-01-01", "data": "{}"})
     assert store.book(person_id)["vaccinations"] == []
 
 
@@ -78,7 +100,7 @@ def test_the_child_has_an_overdue_dose_for_the_schedule_to_show(store):
 def test_generator_writes_plausible_valid_citizens(store):
     visits = generate(store, 300, seed=7, today=date(2026, 11, 22))
     assert store.count_people() == 300 and visits > 300
-    for (person_id,) in store.db.execute("SELECT id FROM people LIMIT 50"):
+    for (person_id,) in store.all("SELECT id FROM people LIMIT 50"):
         book = HealthBook.model_validate(store.book(person_id))  # every row still passes the wire model
         person = book.person
         assert personal_id_matches(person.personal_id, person.birth_date.year, person.sex)
@@ -87,11 +109,13 @@ def test_generator_writes_plausible_valid_citizens(store):
             assert book.vaccinations
 
 
-def test_generator_command_line(tmp_path, capsys):
-    assert demo_main(["--people", "50", "--data-dir", str(tmp_path)]) == 0
+def test_generator_command_line(tmp_path, capsys, empty_database_url):
+    database = ["--database", empty_database_url] if empty_database_url else []
+    assert demo_main(["--people", "50", "--data-dir", str(tmp_path), *database]) == 0
     assert "added people=50" in capsys.readouterr().out
-    store = open_store(tmp_path / "book.db")
+    store = open_store(tmp_path / "book.db", empty_database_url)
     assert store.count_people() == 50 + 8  # the pilot accounts come first in a new data dir
+    store.database.close()
 
 
 def test_person_model_refuses_inconsistent_people():

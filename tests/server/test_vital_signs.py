@@ -5,7 +5,6 @@ reads them back from those shapes, keeps the note as it is, and never refuses a 
 from __future__ import annotations
 
 import base64
-import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from server.gateway.vital_signs import line_of, read_vitals, vital_signs_of
 from server.gateway.xml130 import parse_safely, read_envelope
 
 from ..conftest import bearer
+from ..support import book_rows
 from .test_gateway import checked_in_by_the_doctor, envelope, hung_book, hung_visit, send, signed_send
 
 # What the notes of real hospital software look like (HIS exports seen in QĐ 130 files), and what is in them.
@@ -136,7 +136,7 @@ async def test_the_form_sends_weight_in_can_nang_and_every_vital_in_dien_bien_ls
     response = await http.post("/api/v1/clinic/visits", json=body, headers=doctor)
     assert response.status_code == 201, response.text
     assert response.json()["full_name"] == "Nguyễn Văn Hùng"
-    [(raw,)] = sqlite3.connect(data_dir / "book.db").execute(
+    [(raw,)] = book_rows(data_dir, 
         "SELECT body FROM submissions ORDER BY received_at DESC LIMIT 1").fetchall()
     [hoso] = read_envelope(parse_safely(raw)).records
     assert hoso.tables["XML1"][0]["CAN_NANG"] == "55"
