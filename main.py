@@ -54,8 +54,8 @@ def create_stack(config: StackConfig, *, web: bool = True):
     from server.app import ApiSettings, create_api_app
     from server.demo import complete_staff, seed_gateway_credentials, seed_pilot, seed_practitioners
     from server.edge import Edge
-    from server.storage.private import keep_private
     from server.security import IntrospectionClient
+    from server.storage.private import keep_private
 
     keep_private(config.data_dir)
     public_url = config.public_url.rstrip("/")
@@ -145,35 +145,110 @@ DEMO_ACCOUNTS_TEXT = """Demo accounts (password: demo)
 
 
 def serve(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Run the electronic health book in one process.")
+    parser = argparse.ArgumentParser(description="Run the electronic health book: API, provider and web app.")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=int, default=8000, help="port (with --workers N: the first of N ports)")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
+    parser.add_argument("--database", default=os.environ.get("SSKDT_DATABASE_URL") or None, metavar="URL",
+                        help="postgresql://USER@HOST/DB (default: $SSKDT_DATABASE_URL, else SQLite in the data dir)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="N server processes on ports PORT..PORT+N-1 (PostgreSQL only); see docs/deployment.md")
     parser.add_argument("--public-url", help="URL users reach the service at (default http://HOST:PORT)")
     parser.add_argument("--no-demo", action="store_true", help="do not seed the demo population")
     parser.add_argument("--check-in-code-minutes", type=float, default=5, help="lifetime of a check-in QR code")
     parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS",
                         help="a reverse proxy whose X-Forwarded-For is believed (repeatable; none by default)")
     parser.add_argument("--api-docs", action="store_true", help="serve Swagger UI at /api/docs (development only)")
+    parser.add_argument("--worker-process", action="store_true", help=argparse.SUPPRESS)  # started by --workers
     args = parser.parse_args(argv)
+    if args.workers < 1 or args.workers > 64:
+        parser.error("--workers takes 1 to 64")
+    if args.workers > 1 and not (args.database or "").startswith(("postgresql:", "postgres:")):
+        parser.error("--workers N needs PostgreSQL (--database postgresql://…): processes cannot share SQLite "
+                     "safely")
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines name people's book URLs
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")
+    public_url = args.public_url or f"http://{args.host}:{args.port}"
+    config = StackConfig(public_url=public_url, data_dir=args.data_dir.resolve(), demo=not args.no_demo,
+                         check_in_code_minutes=args.check_in_code_minutes, api_docs=args.api_docs,
+                         database_url=args.database, seed=not args.worker_process)
+    if args.workers > 1:
+        return supervise(args, config, argv if argv is not None else sys.argv[1:])
     import uvicorn
 
-    public_url = args.public_url or f"http://{args.host}:{args.port}"
-    stack = create_stack(StackConfig(public_url=public_url, data_dir=args.data_dir.resolve(), demo=not args.no_demo,
-                                     check_in_code_minutes=args.check_in_code_minutes, api_docs=args.api_docs))
+    stack = create_stack(config)
     gc.collect()
     gc.freeze()  # the long-lived start-up objects leave the collector's way: shorter pauses under load
-    print(f"\nSổ sức khỏe điện tử is running at {public_url}/\n")
-    if not args.no_demo:
-        print(DEMO_ACCOUNTS_TEXT + "\n", flush=True)
+    if not args.worker_process:
+        print(f"\nSổ sức khỏe điện tử is running at {public_url}/\n")
+        if not args.no_demo:
+            print(DEMO_ACCOUNTS_TEXT + "\n", flush=True)
     # Client addresses drive the login throttle: a forwarded one is believed only from a named proxy.
     uvicorn.run(stack, host=args.host, port=args.port, log_level="warning", access_log=False,
                 proxy_headers=bool(args.trusted_proxy), forwarded_allow_ips=",".join(args.trusted_proxy) or None)
     return 0
+
+
+def supervise(args: argparse.Namespace, config: StackConfig, argv: list[str]) -> int:
+    """`--workers N`: migrate and seed once here, then N processes, one port each (the web app's sessions
+    live in one process, so a load balancer keeps each browser on one port; /api and /idp may go to any).
+    A worker that dies is started again; stopping this process stops them all."""
+    import signal
+    import subprocess
+
+    close_stack(create_stack(config, web=False))  # migrations and demo data before any worker serves
+    passed = _without_options(argv, {"--workers", "--port", "--public-url"})
+    ports = [args.port + index for index in range(args.workers)]
+
+    def start(port: int) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, str(ROOT / "main.py"), *passed, "--port", str(port),
+                                 "--public-url", config.public_url, "--worker-process"])
+
+    workers = {port: start(port) for port in ports}
+    stopping = False
+
+    def stop(signum, frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"\nSổ sức khỏe điện tử is running at {config.public_url}/ in {len(ports)} processes, ports "
+          f"{ports[0]}–{ports[-1]} on {args.host}\n", flush=True)
+    if config.demo:
+        print(DEMO_ACCOUNTS_TEXT + "\n", flush=True)
+    while not stopping:
+        time.sleep(0.5)
+        for port, process in list(workers.items()):
+            if process.poll() is not None and not stopping:
+                logging.getLogger("sskdt").warning("worker on port %d ended (%s); starting it again", port,
+                                                   process.returncode)
+                time.sleep(1)
+                workers[port] = start(port)
+    for process in workers.values():
+        process.terminate()
+    for process in workers.values():
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return 0
+
+
+def _without_options(argv: list[str], names: set[str]) -> list[str]:
+    """The command line minus those options (as `--name value` or `--name=value`)."""
+    kept: list[str] = []
+    skip = False
+    for item in argv:
+        if skip:
+            skip = False
+        elif item in names:
+            skip = True
+        elif item.split("=", 1)[0] not in names:
+            kept.append(item)
+    return kept
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -210,7 +211,7 @@ class IdpStore(Store):
         self, *, personal_id: str, full_name: str, birthdate: str, gender: str, level: int,
         password: str, bhyt_card: str | None = None, password_hash: str | None = None,
     ) -> Account:
-        row = {
+        row: dict[str, Any] = {
             "sub": uuid.uuid4().hex, "personal_id": personal_id, "full_name": full_name,
             "birthdate": birthdate, "gender": gender, "level": level, "bhyt_card": bhyt_card,
             "password_hash": password_hash or hash_password(password),

@@ -80,14 +80,15 @@ def dx(code: str, name: str, main: bool = False) -> Diagnosis:
     return Diagnosis(icd10=code, name=name, main=main)
 
 
-def drug(name: str, strength: str, unit: str, quantity: float, dosage: str, usage: str, when: datetime) -> PrescriptionItem:
+def drug(name: str, strength: str, unit: str, quantity: float, dosage: str, usage: str,
+         when: datetime | None) -> PrescriptionItem:
     return PrescriptionItem(
         name=name, strength=strength, unit=unit, route="1.01", quantity=quantity, dosage=dosage,
         usage=usage, prescribed_at=when,
     )
 
 
-def lab(name: str, value: str, unit: str | None, low: float | None, high: float | None, when: datetime,
+def lab(name: str, value: str, unit: str | None, low: float | None, high: float | None, when: datetime | None,
         text: str | None = None) -> LabResult:
     return LabResult(name=name, value=value, unit=unit, reference_low=low, reference_high=high,
                      reference_text=text, resulted_at=when)
@@ -443,7 +444,7 @@ def simple_book(
     main = conditions[0] if conditions else Condition(icd10="Z00.0", name="Khám sức khỏe tổng quát", chronic=False)
     visit = Visit(
         id=new_id(), **facility("01901"), visit_type="01", started_at=start, ended_at=end,
-        reason="Khám sức khỏe định kỳ", diagnosis_text=main.name, diagnoses=[dx(main.icd10, main.name, True)],
+        reason="Khám sức khỏe định kỳ", diagnosis_text=main.name, diagnoses=[dx(main.icd10 or "Z00.0", main.name, True)],
         outcome=7 if not conditions else 3, discharge_type=1, **_signed(end),
     )
     return Book(person, History(conditions=conditions or []), [visit], [])

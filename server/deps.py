@@ -1,4 +1,7 @@
-"""Request dependencies: the store, the verified caller, level 2, and whose book may be read."""
+"""Request dependencies: the store, the verified caller, level 2, and whose book may be read.
+
+Those that ask the database are plain functions, as are the routes that do: FastAPI runs them in its
+thread pool, so no query ever holds up the event loop the web app's sessions share."""
 
 from __future__ import annotations
 
@@ -12,10 +15,10 @@ from api_client.models import CLINIC_ROLES, MEDICAL_ROLES, VIETNAM_TZ, StaffAssi
 
 from .errors import identity_level_insufficient, not_authenticated, not_clinic_staff, not_found, not_medical_staff
 from .security import Caller
-from .storage import BookStore, CheckInStore
+from .storage.protocols import BookRepository, CheckInRepository
 
 
-async def get_store(request: Request) -> BookStore:
+async def get_store(request: Request) -> BookRepository:
     return request.app.state.store
 
 
@@ -33,17 +36,17 @@ async def get_level2_caller(caller: Annotated[Caller, Depends(get_caller)]) -> C
     return caller
 
 
-async def get_check_ins(request: Request) -> CheckInStore:
+async def get_check_ins(request: Request) -> CheckInRepository:
     return request.app.state.check_ins
 
 
-StoreDep = Annotated[BookStore, Depends(get_store)]
-CheckInsDep = Annotated[CheckInStore, Depends(get_check_ins)]
+StoreDep = Annotated[BookRepository, Depends(get_store)]
+CheckInsDep = Annotated[CheckInRepository, Depends(get_check_ins)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 Level2CallerDep = Annotated[Caller, Depends(get_level2_caller)]
 
 
-async def get_own_person_id(store: StoreDep, caller: Level2CallerDep) -> str:
+def get_own_person_id(store: StoreDep, caller: Level2CallerDep) -> str:
     person_id = store.person_id_for(caller.personal_id)
     if person_id is None:
         raise not_found("own_book")
@@ -53,14 +56,14 @@ async def get_own_person_id(store: StoreDep, caller: Level2CallerDep) -> str:
 OwnPersonId = Annotated[str, Depends(get_own_person_id)]
 
 
-def readable_person_id(store: BookStore, own_person_id: str, person_id: str) -> str:
+def readable_person_id(store: BookRepository, own_person_id: str, person_id: str) -> str:
     """The caller's own book or a dependent's; anyone else's is answered exactly like a missing one."""
     if person_id == own_person_id or store.is_guardian(own_person_id, person_id):
         return person_id
     raise not_found("book")
 
 
-async def get_readable_person_id(
+def get_readable_person_id(
     person_id: Annotated[str, Path(max_length=64)], store: StoreDep, own_person_id: OwnPersonId
 ) -> str:
     return readable_person_id(store, own_person_id, person_id)
@@ -73,23 +76,18 @@ ReadablePersonId = Annotated[str, Depends(get_readable_person_id)]
 class ClinicStaff:
     caller: Caller
     assignment: StaffAssignment
-
-    @property
-    def facility_code(self) -> str:
-        return self.assignment.facility_code
+    facility_code: str  # the assignment's, which a clinic role always has
 
     def as_actor(self) -> dict[str, str]:
         """How the citizen will see who looked (Ai đã xem sổ của tôi)."""
         return {"name": self.caller.full_name, "role": self.assignment.role, "facility_code": self.facility_code}
 
 
-async def get_clinic_staff(request: Request) -> ClinicStaff:
-    """Reception or medical staff of a facility; citizens, volunteers and officials are refused.
-    One dependency, not a chain: it guards the check-in, the busiest route at a desk."""
-    caller = await get_level2_caller(await get_caller(request))
+def get_clinic_staff(request: Request, caller: Level2CallerDep) -> ClinicStaff:
+    """Reception or medical staff of a facility; citizens, volunteers and officials are refused."""
     for assignment in request.app.state.store.staff_assignments(caller.personal_id):
         if assignment.role in CLINIC_ROLES and assignment.facility_code:
-            return ClinicStaff(caller, assignment)
+            return ClinicStaff(caller, assignment, assignment.facility_code)
     raise not_clinic_staff()
 
 
@@ -106,7 +104,7 @@ async def get_medical_staff(staff: ClinicStaffDep) -> ClinicStaff:
 MedicalStaffDep = Annotated[ClinicStaff, Depends(get_medical_staff)]
 
 
-async def get_treated_person_id(
+def get_treated_person_id(
     person_id: Annotated[str, Path(max_length=64)], request: Request, staff: ClinicStaffDep, check_ins: CheckInsDep,
 ) -> str:
     """Medical staff read a whole book only while its owner is in their facility's queue today, waiting

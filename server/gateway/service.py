@@ -67,7 +67,11 @@ class Gateway:
     def _open(self, facility_code: str, body: bytes) -> Envelope:
         if len(body) > MAX_ENVELOPE_BYTES:
             parse_safely(body)  # raises the size refusal
-        signed = verify_envelope(parse_safely(body), self.submissions.certificate(facility_code))
+        certificate = self.submissions.certificate(facility_code)
+        if certificate is None:  # a key without a certificate: nothing can be checked
+            raise SubmissionRefused(403, "no_certificate", N_("Register your facility's signing certificate "
+                                                              "before sending envelopes."))
+        signed = verify_envelope(parse_safely(body), certificate)
         envelope = read_envelope(signed.root)
         envelope.signer, envelope.signed_at = signed.signer, signed.signed_at
         if envelope.facility_code != facility_code:
@@ -105,8 +109,9 @@ class Gateway:
         entry: dict[str, Any] = {"ma_lk": outcome.ma_lk, "notes": outcome.notes,
                                  "errors": outcome.problems.items + outcome.left_out,
                                  "incomplete": bool(outcome.left_out) and not outcome.problems}
-        if outcome.problems or outcome.visit is None:
+        if outcome.problems or outcome.visit is None or outcome.ma_lk is None:
             return {**entry, "status": "rejected", "visit_id": None, "person_created": False}
+        ma_lk, visit = outcome.ma_lk, outcome.visit
         def refused(message: str, field: str = "HOSO", **params: Any) -> dict[str, Any]:
             problem = {"field": field, "message": message, "params": params}
             return {**entry, "errors": [*entry["errors"], problem], "status": "rejected", "visit_id": None,
@@ -114,29 +119,31 @@ class Gateway:
 
         try:
             if outcome.unidentified is not None:
-                self.submissions.hold_unidentified(facility_code, outcome.ma_lk, outcome.unidentified,
-                                                   outcome.visit.model_dump_json())
+                self.submissions.hold_unidentified(facility_code, ma_lk, outcome.unidentified,
+                                                   visit.model_dump_json())
                 note = {"message": N_("No personal ID number yet (SO_CCCD): the visit is kept, waiting for "
                                       "identification. Send this MA_LK again with the person's ID number to put it "
                                       "in their health book."), "params": {}}
                 return {**entry, "notes": [*entry["notes"], note], "status": "waiting_identification",
                         "visit_id": None, "person_created": False}
+            person = outcome.person
+            assert person is not None, "an identified record always names its person"
             with self.unit_of_work.transaction():
-                person_id = self.books.person_id_for(outcome.person.personal_id)
+                person_id = self.books.person_id_for(person.personal_id)
                 created = person_id is None
-                if created:
-                    person_id = self.books.save_person(outcome.person)
-                visit_id = self.books.save_visit(person_id, outcome.visit, source_key=outcome.ma_lk,
+                if person_id is None:
+                    person_id = self.books.save_person(person)
+                visit_id = self.books.save_visit(person_id, visit, source_key=ma_lk,
                                                  source_version=record_version(envelope.created_on,
                                                                                envelope.signed_at))
                 if outcome.card is not None:
                     self.books.follow_card(person_id, outcome.card, facility_code=facility_code,
-                                           source_key=outcome.ma_lk, visit_started_at=outcome.visit.started_at)
-                self.submissions.release_identified(facility_code, outcome.ma_lk)
+                                           source_key=ma_lk, visit_started_at=visit.started_at)
+                self.submissions.release_identified(facility_code, ma_lk)
         except NewerVersionStored as newer:
             return refused(N_("A newer version of this record (made {newer}) was received before; this older "
                               "one was not stored."), "THONGTINHOSO.NGAYLAP", newer=newer.stored_version)
-        except Exception:  # noqa: BLE001 - a record nobody foresaw must not sink the envelope or the server
+        except Exception:
             log.exception("could not store record %s from %s", (outcome.ma_lk or "?")[:24], facility_code)
             return refused(N_("This record could not be stored because of an error on our side. Nothing of it "
                               "was kept; send it again later."))
@@ -164,7 +171,7 @@ class Gateway:
                 self._store_all(submission_id, facility_code, envelope, datetime.fromtimestamp(self.clock(), UTC))
         except SubmissionRefused as refusal:  # e.g. the facility's certificate changed meanwhile
             self.submissions.finish(submission_id, "refused", refusal_json(refusal))
-        except Exception as error:  # noqa: BLE001 - one envelope must never stop the server starting
+        except Exception as error:
             log.exception("quarantined envelope %s from %s", submission_id[:8], facility_code)
             self.submissions.finish(submission_id, "quarantined", json.dumps({
                 "code": "quarantined", "reason": type(error).__name__,

@@ -21,7 +21,7 @@ from ..deps import (
     TreatedPersonId,
 )
 from ..errors import not_found
-from ..storage import BookStore, CheckInStore
+from ..storage.protocols import BookRepository, CheckInRepository
 
 router = APIRouter(tags=["book"])
 
@@ -30,7 +30,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 @router.get("/me", response_model=Me)
-async def read_me(caller: CallerDep, store: StoreDep) -> Me:
+def read_me(caller: CallerDep, store: StoreDep) -> Me:
     """Who is signed in. Answers at level 1 too, so the app can explain the upgrade."""
     person_id = store.person_id_for(caller.personal_id) if caller.is_level2 else None
     return Me(
@@ -44,14 +44,14 @@ async def read_me(caller: CallerDep, store: StoreDep) -> Me:
     )
 
 
-def _book(store: BookStore, person_id: str) -> JSONResponse:
+def _book(store: BookRepository, person_id: str) -> JSONResponse:
     book = store.book(person_id)
     if book is None:
         raise not_found("book")
     return JSONResponse(book)
 
 
-def _visit(store: BookStore, person_id: str, visit_id: str) -> JSONResponse:
+def _visit(store: BookRepository, person_id: str, visit_id: str) -> JSONResponse:
     visit = store.visit(person_id, visit_id)
     if visit is None:
         raise not_found("visit")
@@ -59,28 +59,28 @@ def _visit(store: BookStore, person_id: str, visit_id: str) -> JSONResponse:
 
 
 @router.get("/me/book", response_model=HealthBook)
-async def read_own_book(person_id: OwnPersonId, store: StoreDep) -> JSONResponse:
+def read_own_book(person_id: OwnPersonId, store: StoreDep) -> JSONResponse:
     return _book(store, person_id)
 
 
 @router.get("/me/visits", response_model=VisitPage)
-async def list_own_visits(person_id: OwnPersonId, store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
+def list_own_visits(person_id: OwnPersonId, store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
     """Newest first."""
     return JSONResponse(store.visits_page(person_id, limit, offset))
 
 
 @router.get("/me/visits/{visit_id}", response_model=Visit)
-async def read_own_visit(visit_id: str, person_id: OwnPersonId, store: StoreDep) -> JSONResponse:
+def read_own_visit(visit_id: str, person_id: OwnPersonId, store: StoreDep) -> JSONResponse:
     return _visit(store, person_id, visit_id)
 
 
 @router.get("/me/dependents", response_model=list[DependentRef])
-async def list_dependents(person_id: OwnPersonId, store: StoreDep) -> list[DependentRef]:
+def list_dependents(person_id: OwnPersonId, store: StoreDep) -> list[DependentRef]:
     return store.dependents_of(person_id)
 
 
 @router.put("/me/representative", response_model=Representative)
-async def set_own_representative(update: RepresentativeUpdate, person_id: OwnPersonId, store: StoreDep) -> Representative:
+def set_own_representative(update: RepresentativeUpdate, person_id: OwnPersonId, store: StoreDep) -> Representative:
     """State one's main caregiver or legal representative (QĐ 1332 fields 12-15)."""
     representative = Representative(**update.model_dump())
     store.set_representative(person_id, representative)
@@ -88,28 +88,28 @@ async def set_own_representative(update: RepresentativeUpdate, person_id: OwnPer
 
 
 @router.get("/people/{person_id}/book", response_model=HealthBook)
-async def read_book(person_id: ReadablePersonId, store: StoreDep) -> JSONResponse:
+def read_book(person_id: ReadablePersonId, store: StoreDep) -> JSONResponse:
     return _book(store, person_id)
 
 
 @router.get("/people/{person_id}/visits", response_model=VisitPage)
-async def list_visits(person_id: ReadablePersonId, store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
+def list_visits(person_id: ReadablePersonId, store: StoreDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
     return JSONResponse(store.visits_page(person_id, limit, offset))
 
 
 @router.get("/people/{person_id}/visits/{visit_id}", response_model=Visit)
-async def read_visit(visit_id: str, person_id: ReadablePersonId, store: StoreDep) -> JSONResponse:
+def read_visit(visit_id: str, person_id: ReadablePersonId, store: StoreDep) -> JSONResponse:
     return _visit(store, person_id, visit_id)
 
 
-def _log_treatment(request: Request, check_ins: CheckInStore, staff: ClinicStaff, person_id: str, what: str) -> None:
+def _log_treatment(request: Request, check_ins: CheckInRepository, staff: ClinicStaff, person_id: str, what: str) -> None:
     """The citizen sees each of these reads in "who looked at my book", with what was read."""
     check_ins.log_read(person_id, request.app.state.settings.clock(), staff.as_actor(), what=what,
                        purpose="treatment", method=None)
 
 
 @router.get("/clinic/patients/{person_id}/book", response_model=HealthBook, tags=["clinic"])
-async def read_patient_book(person_id: TreatedPersonId, request: Request, staff: ClinicStaffDep, store: StoreDep,
+def read_patient_book(person_id: TreatedPersonId, request: Request, staff: ClinicStaffDep, store: StoreDep,
                             check_ins: CheckInsDep) -> JSONResponse:
     """The whole book, for medical staff of the facility where the patient is admitted today."""
     response = _book(store, person_id)
@@ -118,7 +118,7 @@ async def read_patient_book(person_id: TreatedPersonId, request: Request, staff:
 
 
 @router.get("/clinic/patients/{person_id}/visits", response_model=VisitPage, tags=["clinic"])
-async def list_patient_visits(person_id: TreatedPersonId, request: Request, staff: ClinicStaffDep, store: StoreDep,
+def list_patient_visits(person_id: TreatedPersonId, request: Request, staff: ClinicStaffDep, store: StoreDep,
                               check_ins: CheckInsDep, limit: Limit = 20, offset: Offset = 0) -> JSONResponse:
     page = store.visits_page(person_id, limit, offset)
     _log_treatment(request, check_ins, staff, person_id, "visits")
@@ -126,7 +126,7 @@ async def list_patient_visits(person_id: TreatedPersonId, request: Request, staf
 
 
 @router.get("/clinic/patients/{person_id}/visits/{visit_id}", response_model=Visit, tags=["clinic"])
-async def read_patient_visit(visit_id: str, person_id: TreatedPersonId, request: Request, staff: ClinicStaffDep,
+def read_patient_visit(visit_id: str, person_id: TreatedPersonId, request: Request, staff: ClinicStaffDep,
                              store: StoreDep, check_ins: CheckInsDep) -> JSONResponse:
     response = _visit(store, person_id, visit_id)
     _log_treatment(request, check_ins, staff, person_id, "visit")

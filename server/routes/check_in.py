@@ -51,8 +51,9 @@ from ..errors import (
     too_many_attempts,
 )
 from ..identification import UnreadableQuery, card_differences, read_query
-from ..storage import CheckInStore, new_id
+from ..storage import new_id
 from ..storage.check_ins import IdentityOnFile, iso
+from ..storage.protocols import CheckInRepository
 
 router = APIRouter(tags=["check-in"])
 
@@ -64,7 +65,7 @@ def now(request: Request) -> float:
 
 
 @router.post("/clinic/check-ins", status_code=201, response_model=CheckIn)
-async def redeem_check_in_code(body: RedeemRequest, request: Request, staff: ClinicStaffDep) -> Response:
+def redeem_check_in_code(body: RedeemRequest, request: Request, staff: ClinicStaffDep) -> Response:
     """The receptionist scans the citizen's code: one check-in, the patient summary, a line in the
     citizen's access log. Refused codes count towards a per-account and per-address limit."""
     store, check_ins, throttle = request.app.state.store, request.app.state.check_ins, request.app.state.redeem_throttle
@@ -84,7 +85,7 @@ async def redeem_check_in_code(body: RedeemRequest, request: Request, staff: Cli
 
 
 @router.post("/clinic/identify", status_code=201, response_model=CheckIn)
-async def identify(body: IdentifyRequest, request: Request, staff: ClinicStaffDep) -> Response:
+def identify(body: IdentifyRequest, request: Request, staff: ClinicStaffDep) -> Response:
     """No phone at the counter: the chip ID card's QR, a typed personal ID or a BHYT card code. Anyone can
     copy those, so the check-in shows identity and allergies only. Failures count towards the same limit
     as refused codes."""
@@ -105,7 +106,7 @@ async def identify(body: IdentifyRequest, request: Request, staff: ClinicStaffDe
                              status=CheckInStatus.SCANNED, queue_number=None, method=method, limited=True)
 
 
-def identified(check_ins: CheckInStore, text: str) -> tuple[str, IdentityOnFile]:
+def identified(check_ins: CheckInRepository, text: str) -> tuple[str, IdentityOnFile]:
     """The book the query names, or the refusal the desk reads."""
     try:
         query = read_query(text)
@@ -132,7 +133,7 @@ def new_check_in(check_in_id: str, staff: ClinicStaff) -> dict:
             "actor": staff.as_actor()}
 
 
-def check_in_response(store, check_ins: CheckInStore, person_id: str, moment: float, *, status_code: int = 200,
+def check_in_response(store, check_ins: CheckInRepository, person_id: str, moment: float, *, status_code: int = 200,
                       **fields) -> Response:
     """The check-in with its summary spliced in as SQLite assembled it (no parse and re-encode); a
     check-in by card or number (`limited`) carries identity and allergies only."""
@@ -145,7 +146,7 @@ def check_in_response(store, check_ins: CheckInStore, person_id: str, moment: fl
 
 
 @router.post("/me/check-in-codes", status_code=201, response_model=CheckInCode)
-async def create_check_in_code(
+def create_check_in_code(
     request: Request, own_person_id: OwnPersonId, store: StoreDep, check_ins: CheckInsDep,
     body: Annotated[CheckInCodeRequest | None, Body()] = None,
 ) -> CheckInCode:
@@ -157,7 +158,7 @@ async def create_check_in_code(
 
 
 @router.get("/me/check-in-codes/{code_id}", response_model=CheckInCodeState)
-async def read_check_in_code(code_id: str, request: Request, own_person_id: OwnPersonId, check_ins: CheckInsDep) -> JSONResponse:
+def read_check_in_code(code_id: str, request: Request, own_person_id: OwnPersonId, check_ins: CheckInsDep) -> JSONResponse:
     """Lets the QR screen see its code used (and where) or expired."""
     state = check_ins.code_state(code_id, own_person_id, now(request))
     if state is None:
@@ -166,7 +167,7 @@ async def read_check_in_code(code_id: str, request: Request, own_person_id: OwnP
 
 
 @router.delete("/me/check-in-codes", status_code=204)
-async def revoke_all_check_in_codes(request: Request, own_person_id: OwnPersonId, check_ins: CheckInsDep) -> Response:
+def revoke_all_check_in_codes(request: Request, own_person_id: OwnPersonId, check_ins: CheckInsDep) -> Response:
     """Every open code the caller asked for (their own and their dependents'): the app calls this
     when signing out."""
     check_ins.revoke_open_codes(own_person_id, now(request))
@@ -174,7 +175,7 @@ async def revoke_all_check_in_codes(request: Request, own_person_id: OwnPersonId
 
 
 @router.delete("/me/check-in-codes/{code_id}", status_code=204)
-async def revoke_check_in_code(code_id: str, request: Request, own_person_id: OwnPersonId, check_ins: CheckInsDep) -> Response:
+def revoke_check_in_code(code_id: str, request: Request, own_person_id: OwnPersonId, check_ins: CheckInsDep) -> Response:
     if not check_ins.revoke_code(code_id, own_person_id, now(request)):
         raise code_refused("code_not_found")
     return Response(status_code=204)
@@ -188,7 +189,7 @@ def _own_check_in(check_ins, check_in_id: str, staff) -> dict:
 
 
 @router.get("/clinic/check-ins/{check_in_id}", response_model=CheckIn)
-async def read_check_in(check_in_id: str, request: Request, staff: ClinicStaffDep, store: StoreDep,
+def read_check_in(check_in_id: str, request: Request, staff: ClinicStaffDep, store: StoreDep,
                   check_ins: CheckInsDep) -> Response:
     """Opening the summary again (e.g. from the queue) is another read, logged as such; a check-in by
     card or number still shows identity and allergies only."""
@@ -205,19 +206,21 @@ async def read_check_in(check_in_id: str, request: Request, staff: ClinicStaffDe
 
 
 @router.post("/clinic/check-ins/{check_in_id}/admit", response_model=QueueEntry)
-async def admit(check_in_id: str, request: Request, staff: ClinicStaffDep, check_ins: CheckInsDep,
+def admit(check_in_id: str, request: Request, staff: ClinicStaffDep, check_ins: CheckInsDep,
                 body: Annotated[AdmitRequest | None, Body()] = None) -> JSONResponse:
     """"Tiếp nhận": the patient joins today's queue (admitting the same check-in twice keeps its number).
     Someone already queued today through another check-in gets a second number only with `again`."""
     _own_check_in(check_ins, check_in_id, staff)
     admission = check_ins.admit(check_in_id, staff.facility_code, now(request), again=bool(body and body.again))
+    if admission is None:  # gone between the two reads
+        raise check_in_not_found()
     if admission.already_admitted is not None:
         raise already_admitted_today(admission.already_admitted)
     return JSONResponse(check_ins.queue_entry(check_in_id))
 
 
 @router.post("/clinic/check-ins/{check_in_id}/status", response_model=QueueEntry)
-async def set_queue_status(check_in_id: str, body: QueueStatusUpdate, staff: ClinicStaffDep,
+def set_queue_status(check_in_id: str, body: QueueStatusUpdate, staff: ClinicStaffDep,
                            check_ins: CheckInsDep) -> JSONResponse:
     """Where the patient is: waiting, with the doctor, done, or left without being seen. Medical staff
     read the whole book only while it is waiting or with the doctor."""
@@ -229,7 +232,7 @@ async def set_queue_status(check_in_id: str, body: QueueStatusUpdate, staff: Cli
 
 
 @router.get("/clinic/queue", response_model=list[QueueEntry])
-async def today_queue(request: Request, staff: ClinicStaffDep, check_ins: CheckInsDep) -> JSONResponse:
+def today_queue(request: Request, staff: ClinicStaffDep, check_ins: CheckInsDep) -> JSONResponse:
     day = datetime.fromtimestamp(now(request), VIETNAM_TZ).date().isoformat()
     return JSONResponse(check_ins.queue(staff.facility_code, day))
 
@@ -266,11 +269,11 @@ async def decode_qr(request: Request, staff: ClinicStaffDep) -> dict[str, str]:
 
 
 @router.get("/me/access-log", response_model=list[AccessLogEntry])
-async def own_access_log(person_id: OwnPersonId, check_ins: CheckInsDep) -> JSONResponse:
+def own_access_log(person_id: OwnPersonId, check_ins: CheckInsDep) -> JSONResponse:
     """Ai đã xem sổ của tôi: every read by someone other than the citizen or their guardian."""
     return JSONResponse(check_ins.access_log(person_id))
 
 
 @router.get("/people/{person_id}/access-log", response_model=list[AccessLogEntry])
-async def access_log(person_id: ReadablePersonId, check_ins: CheckInsDep) -> JSONResponse:
+def access_log(person_id: ReadablePersonId, check_ins: CheckInsDep) -> JSONResponse:
     return JSONResponse(check_ins.access_log(person_id))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from api_client.identifiers import N_
 from api_client.models import (
     PractitionerList,
     SubmissionDetail,
@@ -18,8 +19,6 @@ from api_client.models import (
     UnidentifiedVisit,
 )
 from locales import negotiate, translations
-
-from api_client.identifiers import N_
 
 from ..errors import ApiError, not_found
 from ..gateway.service import render_receipt
@@ -50,10 +49,10 @@ async def read_limited(request: Request, limit: int = MAX_ENVELOPE_BYTES) -> byt
     openapi_extra={"requestBody": {"required": True, "content": {"application/xml": {
         "schema": {"type": "string", "description": "GIAMDINHHS envelope signed in CHUKYDONVI"}}}}},
 )
-async def submit_envelope(request: Request) -> JSONResponse:
+async def submit_envelope(request: Request, facility_code: FacilityCode) -> JSONResponse:
     """Authenticated by the facility's API key (Bearer); the envelope's signature is checked against
-    the facility's registered certificate. The receipt says, per MA_LK, accepted or why not."""
-    facility_code = facility_of(request)  # the key before the body: nobody unknown gets to send megabytes
+    the facility's registered certificate. The receipt says, per MA_LK, accepted or why not.
+    The key is checked before the body is read: nobody unknown gets to send megabytes."""
     gateway = request.app.state.gateway
     try:
         body = await read_limited(request)
@@ -66,12 +65,16 @@ async def submit_envelope(request: Request) -> JSONResponse:
 
 
 def facility_of(request: Request) -> str:
-    """The facility whose API key this is (Authorization: Bearer <key>)."""
+    """The facility whose API key this is (Authorization: Bearer <key>); a dependency, so the lookup
+    runs in the thread pool, before any body is read."""
     scheme, _, api_key = request.headers.get("authorization", "").partition(" ")
     try:
         return request.app.state.gateway.authenticate(api_key.strip() if scheme.lower() == "bearer" else None)
     except SubmissionRefused as refusal:
         raise ApiError(refusal.status, refusal.code, refusal.message, **refusal.params) from None
+
+
+FacilityCode = Annotated[str, Depends(facility_of)]
 
 
 def described(submission: dict, translate) -> dict:
@@ -87,11 +90,10 @@ def described(submission: dict, translate) -> dict:
 
 
 @router.get("/gateway/submissions", response_model=SubmissionPage)
-async def list_submissions(
-    request: Request, limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+def list_submissions(
+    request: Request, facility_code: FacilityCode, limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JSONResponse:
     """The key's facility's envelopes, newest first: when, whether processed or refused, how many records."""
-    facility_code = facility_of(request)
     rows, total = request.app.state.submissions.of_facility(facility_code, limit, offset)
     translate = translations(negotiate(request.headers.get("accept-language"))).gettext
     items = [{k: v for k, v in described(row, translate).items() if k not in ("receipt", "refusal")} for row in rows]
@@ -99,9 +101,9 @@ async def list_submissions(
 
 
 @router.get("/gateway/submissions/{submission_id}", response_model=SubmissionDetail)
-async def read_submission(submission_id: Annotated[str, Path(max_length=64)], request: Request) -> JSONResponse:
+def read_submission(submission_id: Annotated[str, Path(max_length=64)], request: Request,
+                    facility_code: FacilityCode) -> JSONResponse:
     """One envelope's receipt again: status per MA_LK, errors and warnings; or why it was refused."""
-    facility_code = facility_of(request)
     found = request.app.state.submissions.one_of_facility(facility_code, submission_id)
     if found is None:
         raise not_found()
@@ -110,17 +112,16 @@ async def read_submission(submission_id: Annotated[str, Path(max_length=64)], re
 
 
 @router.get("/gateway/unidentified", response_model=list[UnidentifiedVisit])
-async def unidentified_visits(request: Request) -> JSONResponse:
+def unidentified_visits(request: Request, facility_code: FacilityCode) -> JSONResponse:
     """The key's facility's visits still waiting for the person's ID number (newest first)."""
-    return JSONResponse(request.app.state.submissions.unidentified_of(facility_of(request)))
+    return JSONResponse(request.app.state.submissions.unidentified_of(facility_code))
 
 
 @router.put("/gateway/practitioners", openapi_extra={"requestBody": {"required": True, "content": {
     "application/json": {"schema": PractitionerList.model_json_schema(ref_template="#/components/schemas/{model}")}}}})
-async def replace_practitioners(request: Request) -> dict[str, int]:
+async def replace_practitioners(request: Request, facility_code: FacilityCode) -> dict[str, int]:
     """The facility's practitioner list (practising-certificate number, name, title), replacing the one
     before, so the book shows "BS. Trần Thị Bình" where a record says MA_BAC_SI. Key before body."""
-    facility_code = facility_of(request)
     body = await read_limited(request, PRACTITIONER_LIST_BYTES)
     if len(body) > PRACTITIONER_LIST_BYTES:
         raise ApiError(413, "body_too_large", N_("The request is too large (at most {kilobytes} KB)."),
@@ -134,5 +135,5 @@ async def replace_practitioners(request: Request) -> dict[str, int]:
 
 
 @router.get("/gateway/practitioners", response_model=PractitionerList)
-async def list_practitioners(request: Request) -> dict:
-    return {"practitioners": request.app.state.store.practitioners(facility_of(request))}
+def list_practitioners(request: Request, facility_code: FacilityCode) -> dict:
+    return {"practitioners": request.app.state.store.practitioners(facility_code)}

@@ -194,7 +194,10 @@ class BookStore(Store):
 
     def import_books(self, books: Iterable[BookParts]) -> None:
         """New people with everything they have, in one transaction (the scale generator's path)."""
-        people, histories, visits, vaccinations = [], [], [], []
+        people: list[dict[str, Any]] = []
+        histories: list[dict[str, Any]] = []
+        visits: list[dict[str, Any]] = []
+        vaccinations: list[dict[str, Any]] = []
         for book in books:
             person_id = book.person.person_id
             people.append(_person_row(book.person, person_id))
@@ -223,6 +226,8 @@ class BookStore(Store):
         if person_id is None:
             return None
         person = self.person(person_id)
+        if person is None:  # removed between the two reads
+            return None
         person.pop("updated_at", None)
         return Administrative.model_validate(person)
 
@@ -345,7 +350,7 @@ def _person(db: Connection, person_id: str) -> dict[str, Any] | None:
     row = db.execute(f"SELECT {', '.join(_PERSON_COLUMNS)} FROM people WHERE id = ?", [person_id]).fetchone()
     if row is None:
         return None
-    person = dict(zip(_PERSON_COLUMNS, row))
+    person = dict(zip(_PERSON_COLUMNS, row, strict=True))
     person["person_id"] = person.pop("id")
     person["insurance"] = json.loads(person["insurance"]) if person["insurance"] else None
     person["representatives"] = [
@@ -487,7 +492,7 @@ def prescription_lines(visit: dict[str, Any]) -> list[dict[str, Any]]:
 
 def visit_summary(visit: dict[str, Any]) -> dict[str, Any]:
     diagnoses = visit.get("diagnoses") or []
-    summary = {
+    summary: dict[str, Any] = {
         key: visit[key]
         for key in ("id", "facility_code", "facility_name", "visit_type", "started_at", "ended_at")
         if key in visit

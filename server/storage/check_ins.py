@@ -124,7 +124,7 @@ class CheckInStore(Store):
                 row = db.execute(
                     "SELECT expires_at, used_at, revoked_at FROM check_in_codes WHERE code_hash = ?", [hashed]
                 ).fetchone()
-                status = _status(*row, now) if row else None
+                status = _status(row[0], row[1], row[2], now) if row else None
                 return Redemption(refused=None if status is CheckInCodeStatus.REVOKED else status)
             code_id, person_id = claimed
             moment = datetime.fromtimestamp(now, UTC)
@@ -165,7 +165,7 @@ class CheckInStore(Store):
     def check_in(self, check_in_id: str) -> dict[str, Any] | None:
         keys = ("id", "person_id", "facility_code", "checked_at", "status", "queue_number", "method", "queue_status")
         row = self.one(f"SELECT {', '.join(keys)} FROM check_ins WHERE id = ?", [check_in_id])
-        return dict(zip(keys, row)) if row else None
+        return dict(zip(keys, row, strict=True)) if row else None
 
     def checked_in(self, person_id: str, facility_code: str, day: str) -> bool:
         """Whether the person was checked in at that facility on that day (Vietnam's calendar)."""

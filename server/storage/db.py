@@ -24,7 +24,8 @@ DATABASE_URL_VARIABLE = "SSKDT_DATABASE_URL"
 
 
 class Cursor(Protocol):
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     def fetchone(self) -> Any: ...
 
@@ -264,7 +265,7 @@ def _configure_postgres(raw: Any) -> None:
 
 
 def is_postgres_url(url: str | None) -> bool:
-    return bool(url) and url.split(":", 1)[0] in ("postgresql", "postgres")
+    return url is not None and url.split(":", 1)[0] in ("postgresql", "postgres")
 
 
 def open_database_at(url: str | None, sqlite_path: Path, *, pool_size: int = 8) -> Database:

@@ -156,7 +156,7 @@ def _prescription_lines_m003(visit: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _visit_summary_m003(visit: dict[str, Any]) -> dict[str, Any]:
     diagnoses = visit.get("diagnoses") or []
-    summary = {key: visit[key] for key in ("id", "facility_code", "facility_name", "visit_type", "started_at",
+    summary: dict[str, Any] = {key: visit[key] for key in ("id", "facility_code", "facility_name", "visit_type", "started_at",
                                            "ended_at") if key in visit}
     if diagnoses and diagnoses[0].get("main"):
         summary["main_diagnosis"] = diagnoses[0]

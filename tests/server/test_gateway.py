@@ -83,7 +83,7 @@ async def test_a_visit_of_someone_new_creates_their_book(http, credentials, data
     person, visit = stranger()
     receipt = (await signed_send(http, credentials, [(person, visit, "01902-N-1")])).json()
     assert receipt["records"][0]["person_created"] is True
-    [(name, birth)] = book_rows(data_dir, 
+    [(name, birth)] = book_rows(data_dir,
         "SELECT full_name, birth_date FROM people WHERE personal_id = ?", [person.personal_id]).fetchall()
     assert (name, birth) == (person.full_name, person.birth_date.isoformat())
 
@@ -325,7 +325,7 @@ async def test_a_station_records_a_visit_that_arrives_signed_like_a_hospitals(ht
     assert response.status_code == 201, response.text
     result = response.json()
     assert result["receipt"]["accepted"] == 1
-    [(status, raw)] = book_rows(data_dir, 
+    [(status, raw)] = book_rows(data_dir,
         "SELECT status, body FROM submissions ORDER BY received_at DESC LIMIT 1").fetchall()
     assert status == "processed" and b"<CHUKYDONVI><ds:Signature" in raw, "archived as a signed QĐ 130 envelope"
     book = await hung_book(http, login)
@@ -426,12 +426,12 @@ async def test_a_poison_envelope_archived_before_a_crash_never_stops_the_server(
     restarted = create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=restarted), base_url=BASE_URL) as http:
         assert (await http.get("/api/v1/health")).status_code == 200, "the server started"
-    [(status, receipt)] = book_rows(data_dir, 
+    [(status, receipt)] = book_rows(data_dir,
         "SELECT status, receipt FROM submissions WHERE status != 'processed'").fetchall()
     assert status == "quarantined" and "RecursionError" in receipt
     monkeypatch.undo()
     create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)
-    assert book_rows(data_dir, 
+    assert book_rows(data_dir,
         "SELECT status FROM submissions WHERE status != 'processed'").fetchall() == [("quarantined",)], \
         "not tried again: quarantine is for a person to look at"
 
@@ -622,7 +622,7 @@ async def test_code_lists_name_what_a_new_persons_xml1_says(http, credentials, d
     own = credentials["01902"]
     [record] = (await send(http, sign_envelope(body, own.key_pem, own.cert_pem), own.api_key)).json()["records"]
     assert record["status"] == "accepted", record["errors"]
-    row = book_rows(data_dir, 
+    row = book_rows(data_dir,
         "SELECT ethnicity, nationality, occupation, phone FROM people WHERE personal_id = ?",
         [person.personal_id]).fetchone()
     assert row == ("Tày", "Việt Nam", "Lao động có kỹ năng trong nông nghiệp, lâm nghiệp và thủy sản", "0912345678")
@@ -635,7 +635,7 @@ async def test_a_phone_nobody_can_call_is_left_out_with_a_warning_not_a_refusal(
     [record] = (await send(http, sign_envelope(body, own.key_pem, own.cert_pem), own.api_key)).json()["records"]
     assert record["status"] == "accepted"
     assert any("DIEN_THOAI" in note and "không có" in note for note in record["notes"])
-    assert book_rows(data_dir, 
+    assert book_rows(data_dir,
         "SELECT phone FROM people WHERE personal_id = ?", [person.personal_id]).fetchone() == (None,)
 
 
@@ -676,7 +676,7 @@ async def test_a_newer_visit_updates_a_known_persons_card_and_an_older_one_does_
     assert receipt["accepted"] == 1
     card = (await hung_book(http, login)).person.insurance
     assert (card.code, card.registered_facility_code) == ("HT2010123456789", "01902")
-    [(previous, new, facility)] = book_rows(data_dir, 
+    [(previous, new, facility)] = book_rows(data_dir,
         "SELECT previous, card, facility_code FROM card_changes").fetchall()
     assert before.code in previous and "HT2010123456789" in new and facility == "01902"
 

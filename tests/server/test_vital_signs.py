@@ -136,7 +136,7 @@ async def test_the_form_sends_weight_in_can_nang_and_every_vital_in_dien_bien_ls
     response = await http.post("/api/v1/clinic/visits", json=body, headers=doctor)
     assert response.status_code == 201, response.text
     assert response.json()["full_name"] == "Nguyễn Văn Hùng"
-    [(raw,)] = book_rows(data_dir, 
+    [(raw,)] = book_rows(data_dir,
         "SELECT body FROM submissions ORDER BY received_at DESC LIMIT 1").fetchall()
     [hoso] = read_envelope(parse_safely(raw)).records
     assert hoso.tables["XML1"][0]["CAN_NANG"] == "55"
