@@ -31,7 +31,7 @@ def build_population(data_dir: Path, people: int) -> tuple[int, list[tuple[str, 
     store = open_store(data_dir / "book.db")
     seed_pilot(store)
     visits = generate(store, people)
-    citizens = store.db.execute("SELECT personal_id, full_name, birth_date FROM people").fetchall()
+    citizens = store.all("SELECT personal_id, full_name, birth_date FROM people")
     return visits, citizens
 
 

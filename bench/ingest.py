@@ -109,7 +109,7 @@ def main() -> None:
         with running_stack(data_dir) as url:
             prepared = prepare(args.envelopes, args.per_envelope, data_dir)
             tokens = dict(zip([c[0] for _, c in prepared],
-                              mint_tokens(data_dir, url, [citizen for _, citizen in prepared])))
+                              mint_tokens(data_dir, url, [citizen for _, citizen in prepared]), strict=True))
             api_key = load_credentials(data_dir / "demo" / "facilities" / FACILITY).api_key
             asyncio.run(run(url, api_key, prepared, tokens, args.seconds, args.senders))
 

@@ -27,7 +27,7 @@ from api_client.models import (
     Visit,
 )
 
-from .db import Connection, Database, Dialect, Store, insert, insert_all, upsert
+from .db import Connection, Database, Dialect, Store, bulk_insert, insert, insert_all, upsert
 
 CURRENT_MEDICINE_DAYS = 90
 STAFF_CACHE_SECONDS = 30  # an entry is kept at most this long, changed or not
@@ -207,7 +207,7 @@ class BookStore(Store):
         with self.transaction() as db:
             for table, rows in (("people", people), ("history_entries", histories), ("visits", visits),
                                 ("vaccinations", vaccinations)):
-                insert_all(db, table, rows)
+                bulk_insert(db, table, rows)
 
     def add_staff(self, personal_id: str, role: str, facility_code: str | None = None, area: str | None = None) -> None:
         with self.transaction() as db:

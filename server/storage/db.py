@@ -76,6 +76,21 @@ def insert_all(db: Connection, table: str, rows: Iterable[Mapping[str, Any]]) ->
     )
 
 
+def bulk_insert(db: Connection, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Many rows of one shape at once: PostgreSQL's COPY (several times faster than INSERTs), else
+    `insert_all`. For imports of whole populations."""
+    rows = list(rows)
+    if not rows:
+        return
+    if db.dialect != "postgresql":
+        insert_all(db, table, rows)
+        return
+    columns = list(rows[0])
+    with db.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
+
+
 def upsert(db: Connection, table: str, row: Mapping[str, Any], key: Sequence[str]) -> None:
     """Insert, or update the columns given of the row with the same key."""
     columns = list(row)
