@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from enum import IntEnum, StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -35,6 +35,14 @@ class RequestModel(BaseModel):
     mistake in a field name must not lose what was typed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_character(cls, value: Any) -> Any:
+        """No name, code or note holds a NUL character, and PostgreSQL cannot store one."""
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("text_nul", N_("This text contains a NUL character (\\u0000). Remove it."))
+        return value
 
 
 class ResponseModel(BaseModel):

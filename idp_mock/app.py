@@ -121,7 +121,10 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
             form = await request.form(max_files=0, max_fields=50, max_part_size=16 * 1024)
         except (AssertionError, ValueError, KeyError, StarletteHTTPException):
             return {}
-        return {key: value for key, value in form.items() if isinstance(value, str)}
+        fields = {key: value for key, value in form.items() if isinstance(value, str)}
+        if any("\x00" in key or "\x00" in value for key, value in fields.items()):
+            return {}  # no field of ours holds a NUL character (nor can the database store one)
+        return fields
 
     @app.get("/.well-known/openid-configuration")
     async def discovery() -> JSONResponse:

@@ -21,6 +21,8 @@ from starlette.types import Scope
 from api_client.identifiers import N_
 from locales import negotiate, translations
 
+from .storage.db import UnstorableText
+
 log = logging.getLogger("server")
 
 
@@ -217,7 +219,7 @@ _VALIDATION_MESSAGES = {
     "dict_type": N_("The request body must be a JSON object."),
 }
 _DEFAULT_VALIDATION_MESSAGE = N_("This value is not valid.")
-_CUSTOM_TYPES_PREFIXES = ("personal_id", "bhyt", "facility", "icd10", "phone", "card", "date_in", "diagnosis", "visit")
+_CUSTOM_TYPES_PREFIXES = ("text_nul", "personal_id", "bhyt", "facility", "icd10", "phone", "card", "date_in", "diagnosis", "visit")
 
 
 def validation_details(errors: Iterable[dict[str, Any]]) -> list[Detail]:
@@ -273,6 +275,12 @@ def install_error_handlers(app: FastAPI) -> None:
                 details=validation_details(error.errors()),
             ),
         )
+
+    @app.exception_handler(UnstorableText)
+    async def unstorable_text(request: Request, error: UnstorableText) -> JSONResponse:
+        return envelope_response(request, ApiError(
+            422, "invalid_text", N_("The text sent contains a NUL character (\\u0000), which no field accepts. "
+                                    "Remove it and send again.")))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:

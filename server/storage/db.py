@@ -60,6 +60,17 @@ class Database(Protocol):
     def close(self) -> None: ...
 
 
+class UnstorableText(ValueError):
+    """Text holding a NUL character, which PostgreSQL cannot store (and no name, code or note needs);
+    refused on both engines alike, so a client learns the same thing whichever the server runs on."""
+
+
+def refuse_nul(params: Params) -> None:
+    values = params.values() if isinstance(params, Mapping) else params
+    if any(isinstance(value, str) and "\x00" in value for value in values):
+        raise UnstorableText("text with a NUL character")
+
+
 def insert(db: Connection, table: str, row: Mapping[str, Any]) -> None:
     insert_all(db, table, [row])
 
@@ -124,9 +135,13 @@ class SqliteConnection:
         self.raw = raw
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
+        refuse_nul(params)
         return self.raw.execute(sql, params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        for row in rows:
+            refuse_nul(row)
         self.raw.executemany(sql, rows)
 
     def lock(self, key: str) -> None:
@@ -202,13 +217,17 @@ class PostgresConnection:
         self.raw = raw
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
+        refuse_nul(params)
         if isinstance(params, Mapping):  # named: the statement is PostgreSQL's own, already %(name)s
             return self.raw.execute(sql, params)
         return self.raw.execute(to_pyformat(sql), params) if params else self.raw.execute(sql)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        for row in rows:
+            refuse_nul(row)
         with self.raw.cursor() as cursor:
-            cursor.executemany(to_pyformat(sql), list(rows))
+            cursor.executemany(to_pyformat(sql), rows)
 
     def lock(self, key: str) -> None:
         self.raw.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])

@@ -219,3 +219,18 @@ async def test_an_unknown_key_stores_nothing_at_all(http, data_dir):
                              headers={"Authorization": "Bearer nope", "content-type": "application/xml"})
     assert answer.status_code == 401
     assert count(data_dir, "SELECT count(*) FROM submissions") == before
+
+
+async def test_a_nul_character_is_refused_by_name_on_either_engine(http, login, credentials):
+    """PostgreSQL cannot store U+0000 (the fuzzer found a 500 there): every engine refuses it the same way."""
+    listed = await http.put("/api/v1/gateway/practitioners", json={"practitioners": [
+        {"code": "CCHN-1", "full_name": "Trần\u0000Bình"}]},
+        headers={"Authorization": f"Bearer {credentials['01902'].api_key}"})
+    assert listed.status_code == 422
+    assert listed.json()["error"]["details"][0]["field"].endswith("full_name")
+    assert "NUL" in listed.json()["error"]["details"][0]["message"]
+    citizen = bearer(await login(CITIZEN))
+    assert (await http.get("/api/v1/me/visits/a%00b", headers=citizen)).status_code in (404, 422)
+    assert (await http.get("/api/v1/me/check-in-codes/a%00b", headers=citizen)).status_code in (404, 422)
+    form = await http.post("/idp/authorize", data={"username": "0010550\u00001234", "password": "demo"})
+    assert form.status_code < 500
