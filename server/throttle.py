@@ -30,17 +30,21 @@ class FailureThrottle:
     def retry_after(self, keys: list[str]) -> int:
         """Seconds to wait before trying again; 0 when allowed."""
         now = self.clock()
-        wait = 0.0
-        with self.database.connection() as db:
-            for key in keys:
-                # The limit-th newest failure ages out of the window first.
-                row = db.execute(
-                    "SELECT at FROM throttle_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?",
-                    [self._hashed(key), now - self.window, self.limit - 1],
-                ).fetchone()
-                if row:
-                    wait = max(wait, row[0] + self.window - now)
+        hashed = [self._hashed(key) for key in keys]
+        # One round trip for every key: the limit-th newest failure of each ages out of the window first.
+        row = self.database_value(
+            "SELECT max(at) FROM (SELECT at, row_number() OVER (PARTITION BY key ORDER BY at DESC) AS newest "
+            f"FROM throttle_failures WHERE key IN ({', '.join('?' * len(hashed))}) AND at > ?) recent "
+            "WHERE newest = ?",
+            [*hashed, now - self.window, self.limit],
+        )
+        wait = row + self.window - now if row is not None else 0.0
         return int(wait + 0.999)
+
+    def database_value(self, sql: str, params: list) -> float | None:
+        with self.database.connection() as db:
+            found = db.execute(sql, params).fetchone()
+        return found[0] if found else None
 
     def record_failure(self, keys: list[str]) -> None:
         now = self.clock()

@@ -114,6 +114,8 @@ class CheckInStore(Store):
     def redeem(self, code: str, now: float, check_in: dict[str, Any]) -> Redemption:
         """Claim the code and record the check-in and the read, all in one transaction."""
         hashed = code_hash(code)
+        if self.dialect == "postgresql":
+            return self._redeem_in_one_statement(hashed, now, check_in)
         with self.transaction() as db:
             claimed = db.execute(
                 "UPDATE check_in_codes SET used_at = ?, check_in_id = ? WHERE code_hash = ? AND used_at IS NULL "
@@ -131,6 +133,26 @@ class CheckInStore(Store):
             _insert_check_in(db, person_id, moment, check_in, "book_qr", code_id)
             _log_read(db, person_id, moment, check_in["actor"], "patient_summary", "check_in", "book_qr", code_id)
         return Redemption(person_id=person_id)
+
+    def _redeem_in_one_statement(self, hashed: str, now: float, check_in: dict[str, Any]) -> Redemption:
+        """PostgreSQL: the claim, the check-in and the line of the access log as one statement (atomic by
+        itself, and one round trip instead of five on the busiest path of a desk)."""
+        moment = datetime.fromtimestamp(now, UTC)
+        actor = check_in["actor"]
+        with self.read() as db:
+            claimed = db.execute(_REDEEM_SQL, {
+                "now": now, "check_in_id": check_in["id"], "hash": hashed,
+                "facility_code": check_in["facility_code"], "staff": check_in["staff_personal_id"],
+                "at": moment.isoformat(timespec="seconds"), "day": moment.astimezone(VIETNAM_TZ).date().isoformat(),
+                "scanned": CheckInStatus.SCANNED.value, "actor_name": actor["name"], "actor_role": actor["role"],
+                "actor_facility": actor["facility_code"],
+            }).fetchone()
+            if claimed is None:
+                row = db.execute("SELECT expires_at, used_at, revoked_at FROM check_in_codes WHERE code_hash = ?",
+                                 [hashed]).fetchone()
+                status = _status(row[0], row[1], row[2], now) if row else None
+                return Redemption(refused=None if status is CheckInCodeStatus.REVOKED else status)
+        return Redemption(person_id=claimed[0])
 
     # ------------------------------------------------------------ identification by card or number
 
@@ -284,6 +306,26 @@ def _log_read(db: Connection, person_id: str, moment: datetime, actor: dict[str,
          what, code_id, purpose, method],
     )
 
+
+# The same writes as `redeem`'s three statements; data-modifying CTEs are PostgreSQL's own.
+_REDEEM_SQL = """
+WITH claimed AS (
+    UPDATE check_in_codes SET used_at = %(now)s, check_in_id = %(check_in_id)s
+    WHERE code_hash = %(hash)s AND used_at IS NULL AND revoked_at IS NULL AND expires_at > %(now)s
+    RETURNING id, person_id
+), checked_in AS (
+    INSERT INTO check_ins (id, person_id, facility_code, staff_personal_id, code_id, checked_at, day, status,
+                           method)
+    SELECT %(check_in_id)s, person_id, %(facility_code)s, %(staff)s, id, %(at)s, %(day)s, %(scanned)s, 'book_qr'
+    FROM claimed
+), logged AS (
+    INSERT INTO access_log (person_id, at, actor_name, actor_role, facility_code, what, code_id, purpose, method)
+    SELECT person_id, %(at)s, %(actor_name)s, %(actor_role)s, %(actor_facility)s, 'patient_summary', id,
+           'check_in', 'book_qr'
+    FROM claimed
+)
+SELECT person_id FROM claimed
+"""
 
 _QUEUE_SQL = (
     "SELECT c.id, c.person_id, c.queue_number, p.full_name, p.birth_date, p.sex, c.admitted_at, c.queue_status "

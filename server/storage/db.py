@@ -240,7 +240,7 @@ class PostgresDatabase:
     dialect: Dialect = "postgresql"
     _open: ClassVar[weakref.WeakSet[PostgresDatabase]] = weakref.WeakSet()
 
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 20) -> None:
         from psycopg_pool import ConnectionPool
 
         self.url = url
@@ -302,7 +302,7 @@ def is_postgres_url(url: str | None) -> bool:
     return url is not None and url.split(":", 1)[0] in ("postgresql", "postgres")
 
 
-def open_database_at(url: str | None, sqlite_path: Path, *, pool_size: int = 8) -> Database:
+def open_database_at(url: str | None, sqlite_path: Path, *, pool_size: int = 20) -> Database:
     """PostgreSQL when `url` names one, else the SQLite file (created with its folder)."""
     if url and is_postgres_url(url):
         return PostgresDatabase(url, max_size=pool_size)

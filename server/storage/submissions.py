@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .books import now_utc
-from .db import Store, upsert
+from .db import Store, insert, upsert
 
 
 def body_digest(body: bytes) -> str:
@@ -46,19 +46,19 @@ class SubmissionStore(Store):
         """Durable before it returns: this commit is fsynced (SQLite: whatever the connection's usual
         setting; PostgreSQL: synchronous_commit, on unless an operator turned it off)."""
         submission_id = uuid.uuid4().hex
-        with self.read() as conn:
-            if conn.dialect == "sqlite":
-                conn.execute("PRAGMA synchronous=FULL")
+        row = {"id": submission_id, "facility_code": facility_code, "received_at": now_utc(), "body": body,
+               "status": "received", "body_sha256": body_digest(body)}
+        if self.dialect != "sqlite":
+            with self.transaction() as db:
+                insert(db, "submissions", row)
+            return submission_id
+        with self.read() as conn:  # this thread's connection, which the transaction below uses too
+            conn.execute("PRAGMA synchronous=FULL")
             try:
                 with self.transaction() as db:
-                    db.execute(
-                        "INSERT INTO submissions (id, facility_code, received_at, body, status, body_sha256) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        [submission_id, facility_code, now_utc(), body, "received", body_digest(body)],
-                    )
+                    insert(db, "submissions", row)
             finally:
-                if conn.dialect == "sqlite":
-                    conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
         return submission_id
 
     def processed_receipt(self, facility_code: str, body: bytes) -> str | None:
