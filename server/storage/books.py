@@ -123,9 +123,12 @@ class BookStore(Store):
                 visit = visit.model_copy(update={"id": existing[0]})
             row = {**_visit_row(person_id, visit, source_key), "source_version": source_version}
             if existing:
-                # A resend may name another person (a corrected ID): the visit moves with it.
-                db.execute(f"UPDATE visits SET {', '.join(f'{column} = ?' for column in row if column != 'id')} "
-                           "WHERE id = ?", [*(value for column, value in row.items() if column != "id"), row["id"]])
+                # A resend may name another person (a corrected ID): the visit moves with it. Found again by
+                # its unique key (the id alone is not indexed where the person leads the primary key).
+                changed = {column: value for column, value in row.items() if column != "id"}
+                db.execute(f"UPDATE visits SET {', '.join(f'{column} = ?' for column in changed)} "
+                           "WHERE facility_code = ? AND source_key = ?",
+                           [*changed.values(), visit.facility_code, source_key])
             else:
                 insert(db, "visits", row)
             _touch(db, person_id)
