@@ -88,12 +88,12 @@ def build(database: str | None, data_dir: Path, people: int, jobs: int) -> int:
     return visits
 
 
-def population(database: str | None, data_dir: Path) -> tuple[int, int, list[tuple[str, str, str]]]:
+def population(database: str | None, data_dir: Path, sample: int) -> tuple[int, int, list[tuple[str, str, str]]]:
     store = open_store(data_dir / "book.db", database)
     try:
         people = store.value("SELECT count(*) FROM people")
         visits = store.value("SELECT count(*) FROM visits")
-        chosen = store.all("SELECT personal_id, full_name, birth_date FROM people ORDER BY random() LIMIT 6000")
+        chosen = store.all("SELECT personal_id, full_name, birth_date FROM people ORDER BY random() LIMIT ?", [sample])
     finally:
         store.database.close()
     return people, visits, chosen
@@ -180,7 +180,7 @@ def main() -> None:
             started = time.perf_counter()
             build(database, data_dir, args.people, args.jobs)
             print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
-        people, visits, chosen = population(database, data_dir)
+        people, visits, chosen = population(database, data_dir, 2000 + 2 * args.codes)
         print(f"backend={backend} people={people} visits={visits}", flush=True)
         readers, checkers = chosen[:2000], chosen[2000:2000 + args.codes]
         api_key = load_credentials(data_dir / "demo" / "facilities" / FACILITY).api_key
@@ -193,7 +193,7 @@ def main() -> None:
         rps_2 = "n/a"  # several processes share PostgreSQL only
         if database:
             with running_workers(data_dir, database=database, workers=2) as urls:
-                second = chosen[2000 + args.codes:2000 + 2 * args.codes] or checkers
+                second = chosen[2000 + args.codes:2000 + 2 * args.codes]
                 tokens = mint_tokens(data_dir, urls[0], second)  # the issuer is the first process's URL
                 rps_2 = f"{asyncio.run(check_in_rps(urls, tokens, mint_tokens(data_dir, urls[0], STAFF))):.0f}"
         print(f"backend={backend} people={people} visits={visits} book_p99_ms={p99:.2f} checkin_rps_1w={rps_1:.0f} "
