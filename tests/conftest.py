@@ -37,16 +37,24 @@ def postgres_server() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory, backend, request) -> Iterator[tuple[Path, str | None]]:
-    """Seeding hashes seven passwords with scrypt; do it once and copy the result (the data dir, and
-    on PostgreSQL a template database)."""
-    data_dir = tmp_path_factory.mktemp(f"template-{backend}")
-    url = None
-    if backend == "postgresql":
-        server = request.getfixturevalue("postgres_server")
-        url = server.create_database(TEMPLATE_DATABASE)
-    close_stack(create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, database_url=url), web=False))
-    yield data_dir, url
+def seeded_templates() -> dict[str, tuple[Path, str | None]]:
+    """Per backend, once a test asks for it: `backend` is overridden per folder, and a session
+    fixture depending on it would keep the first folder's value for the others."""
+    return {}
+
+
+@pytest.fixture
+def seeded_template(seeded_templates, tmp_path_factory, backend, request) -> tuple[Path, str | None]:
+    """Seeding hashes seven passwords with scrypt; do it once per backend and copy the result (the data
+    dir, and on PostgreSQL a template database)."""
+    if backend not in seeded_templates:
+        data_dir = tmp_path_factory.mktemp(f"template-{backend}")
+        url = None
+        if backend == "postgresql":
+            url = request.getfixturevalue("postgres_server").create_database(TEMPLATE_DATABASE)
+        close_stack(create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, database_url=url), web=False))
+        seeded_templates[backend] = (data_dir, url)
+    return seeded_templates[backend]
 
 
 @pytest.fixture
