@@ -135,7 +135,7 @@ def new_check_in(check_in_id: str, staff: ClinicStaff) -> dict:
 
 def check_in_response(store, check_ins: CheckInRepository, person_id: str, moment: float, *, status_code: int = 200,
                       **fields) -> Response:
-    """The check-in with its summary spliced in as SQLite assembled it (no parse and re-encode); a
+    """The check-in with its summary spliced in as the database assembled it (no parse and re-encode); a
     check-in by card or number (`limited`) carries identity and allergies only."""
     if fields["limited"]:
         summary = check_ins.identity_summary_json(person_id)

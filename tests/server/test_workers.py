@@ -5,79 +5,22 @@ failed redemptions counts across both."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
+from bench.stack import running_workers
+
 from ..support import sign_in
 
-ROOT = Path(__file__).resolve().parents[2]
 CITIZEN, RECEPTIONIST = "001055001234", "001192006789"
-
-
-def free_ports(count: int) -> int:
-    """The first of `count` consecutive free ports."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = probe.getsockname()[1]
-        if first + count < 65535 and all(_free(first + i) for i in range(count)):
-            return first
-    raise RuntimeError("no consecutive free ports")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-@contextlib.contextmanager
-def two_workers(data_dir: Path, database_url: str) -> Iterator[list[str]]:
-    port = free_ports(2)
-    log = data_dir / "workers.log"
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), "--workers", "2", "--port", str(port), "--data-dir",
-             str(data_dir), "--database", database_url],
-            cwd=ROOT, env={**os.environ, "FLET_WEB_NO_CDN": "1"}, stdout=output, stderr=subprocess.STDOUT)
-    urls = [f"http://127.0.0.1:{port + i}" for i in range(2)]
-    try:
-        deadline = time.monotonic() + 120
-        for url in urls:
-            while True:
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                        break
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log.read_text())
-                time.sleep(0.3)
-        yield urls
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
 def workers(backend, data_dir, database_url):
     if backend != "postgresql":
         pytest.skip("several processes share PostgreSQL only (main.py refuses --workers on SQLite)")
-    with two_workers(data_dir, database_url) as urls:
+    with running_workers(data_dir, database=database_url, workers=2) as urls:  # python main.py --workers 2
         yield urls
 
 
