@@ -9,16 +9,16 @@ import hashlib
 import time
 from collections.abc import Callable
 
-from .storage.db import Database, insert_all
+from .storage.db import Database, Store, insert_all
 
 
-class FailureThrottle:
+class FailureThrottle(Store):
     """Sliding window of failures per key. The codes' 160 random bits make guessing hopeless anyway;
     this keeps probing visible and slow."""
 
     def __init__(self, database: Database, limit: int = 20, window_seconds: float = 60,
                  clock: Callable[[], float] = time.time, scope: str = "redeem") -> None:
-        self.database = database
+        super().__init__(database)
         self.limit = limit
         self.window = window_seconds
         self.clock = clock
@@ -29,10 +29,12 @@ class FailureThrottle:
 
     def retry_after(self, keys: list[str]) -> int:
         """Seconds to wait before trying again; 0 when allowed."""
+        if not keys:
+            return 0
         now = self.clock()
         hashed = [self._hashed(key) for key in keys]
         # One round trip for every key: the limit-th newest failure of each ages out of the window first.
-        row = self.database_value(
+        row = self.value(
             "SELECT max(at) FROM (SELECT at, row_number() OVER (PARTITION BY key ORDER BY at DESC) AS newest "
             f"FROM throttle_failures WHERE key IN ({', '.join('?' * len(hashed))}) AND at > ?) recent "
             "WHERE newest = ?",
@@ -41,13 +43,8 @@ class FailureThrottle:
         wait = row + self.window - now if row is not None else 0.0
         return int(wait + 0.999)
 
-    def database_value(self, sql: str, params: list) -> float | None:
-        with self.database.connection() as db:
-            found = db.execute(sql, params).fetchone()
-        return found[0] if found else None
-
     def record_failure(self, keys: list[str]) -> None:
         now = self.clock()
-        with self.database.transaction() as db:
+        with self.transaction() as db:
             insert_all(db, "throttle_failures", [{"key": self._hashed(key), "at": now} for key in keys])
             db.execute("DELETE FROM throttle_failures WHERE at <= ?", [now - 10 * self.window])
