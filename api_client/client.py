@@ -11,11 +11,19 @@ from pydantic import TypeAdapter
 from .errors import Offline, raise_for_api_error
 from .models import (
     AccessLogEntry,
+    ActivationStatus,
+    ActivationStep,
+    AssistTicket,
+    CardPrompt,
     CheckIn,
+    CheckInCard,
+    CheckInCardRequest,
     CheckInCode,
     CheckInCodeState,
     DependentRef,
+    FollowUpPage,
     HealthBook,
+    IssuedCheckInCard,
     Me,
     QueueEntry,
     RecordVisitRequest,
@@ -30,6 +38,7 @@ TokenSource = Callable[[], Awaitable[str]]
 _Dependents = TypeAdapter(list[DependentRef])
 _AccessLog = TypeAdapter(list[AccessLogEntry])
 _Queue = TypeAdapter(list[QueueEntry])
+_Cards = TypeAdapter(list[CheckInCard])
 
 
 class HealthBookClient:
@@ -43,7 +52,7 @@ class HealthBookClient:
                 transport: httpx.AsyncBaseTransport | None = None) -> HealthBookClient:
         return cls(httpx.AsyncClient(base_url=base_url, transport=transport, timeout=15), token, language=language)
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {await self._token()}", "Accept-Language": self.language,
                    **kwargs.pop("headers", {})}
         try:
@@ -51,6 +60,10 @@ class HealthBookClient:
         except httpx.TransportError as error:
             raise Offline(str(error)) from error
         raise_for_api_error(response)
+        return response
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self._send(method, path, **kwargs)
         return response.json() if response.content else None
 
     async def me(self) -> Me:
@@ -131,6 +144,50 @@ class HealthBookClient:
     async def record_visit(self, request: RecordVisitRequest) -> RecordVisitResult:
         body = request.model_dump(mode="json")
         return RecordVisitResult.model_validate(await self._request("POST", "/clinic/visits", json=body))
+
+    # ------------------------------------------------------------ printed check-in cards
+
+    async def issue_check_in_card(self, request: CheckInCardRequest) -> IssuedCheckInCard:
+        """The answer holds the card's code, once: print it now (`print_check_in_card`)."""
+        body = request.model_dump(mode="json", exclude_none=True)
+        return IssuedCheckInCard.model_validate(await self._request("POST", "/me/check-in-cards", json=body))
+
+    async def check_in_cards(self) -> list[CheckInCard]:
+        return _Cards.validate_python(await self._request("GET", "/me/check-in-cards"))
+
+    async def revoke_check_in_card(self, card_id: str) -> None:
+        await self._request("DELETE", f"/me/check-in-cards/{card_id}")
+
+    async def print_check_in_card(self, card_id: str, code: str, size: str = "id1") -> bytes:
+        response = await self._send("POST", f"/me/check-in-cards/{card_id}/print", json={"code": code, "size": size})
+        return response.content
+
+    async def present_card(self, code: str, second_factor: str | None = None) -> CardPrompt | CheckIn:
+        """The counter: a card's code alone says what to ask; with the patient's answer, the check-in."""
+        body = {"code": code, **({"second_factor": second_factor} if second_factor else {})}
+        answer = await self._request("POST", "/clinic/card-check-ins", json=body)
+        return CheckIn.model_validate(answer) if "summary" in answer else CardPrompt.model_validate(answer)
+
+    async def revoke_cards_at_station(self, check_in_id: str) -> None:
+        """The patient of this check-in reports their card lost: all their cards stop working."""
+        await self._request("DELETE", f"/clinic/check-ins/{check_in_id}/cards")
+
+    # ------------------------------------------------------------ the volunteer's desk
+
+    async def activation_status(self, query: str) -> ActivationStatus:
+        """A resident present in person, by chip ID card QR or typed personal ID: activation only."""
+        return ActivationStatus.model_validate(await self._request("POST", "/volunteer/lookup", json={"query": query}))
+
+    async def mark_step_done(self, personal_id: str, step: ActivationStep) -> ActivationStatus:
+        return ActivationStatus.model_validate(
+            await self._request("POST", f"/volunteer/residents/{personal_id}/steps", json={"step": step.value}))
+
+    async def follow_up(self, *, limit: int = 50, offset: int = 0) -> FollowUpPage:
+        return FollowUpPage.model_validate(
+            await self._request("GET", "/volunteer/follow-up", params={"limit": limit, "offset": offset}))
+
+    async def assist_ticket(self) -> AssistTicket:
+        return AssistTicket.model_validate(await self._request("POST", "/volunteer/assist-tickets"))
 
     async def aclose(self) -> None:
         await self._http.aclose()

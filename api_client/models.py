@@ -544,7 +544,8 @@ class StaffAssignment(ResponseModel):
     role: StaffRole
     facility_code: str | None = None
     facility_name: str | None = None
-    area: str | None = None
+    area: str | None = None  # a code of the national list: a volunteer's commune, an official's area
+    area_name: str | None = None
 
 
 class DependentRef(ResponseModel):
@@ -560,7 +561,8 @@ CLINIC_ROLES = frozenset({StaffRole.RECEPTIONIST, *MEDICAL_ROLES})  # may check 
 
 
 class Me(ResponseModel):
-    """Who is signed in. Served at level 1 too: it carries no health data."""
+    """Who is signed in. Served at level 1 too: it carries no health data. `assisted_by` names the
+    volunteer on whose device the citizen signed in (the session then ends by `assisted_until`)."""
 
     full_name: str
     personal_id: str
@@ -569,6 +571,8 @@ class Me(ResponseModel):
     person_id: str | None = None  # None when no book exists yet
     roles: list[StaffAssignment] = []
     dependents: list[DependentRef] = []
+    assisted_by: str | None = None
+    assisted_until: datetime | None = None
 
     @property
     def clinic_assignment(self) -> StaffAssignment | None:
@@ -643,6 +647,29 @@ class RedeemRequest(RequestModel):
     code: str = Field(min_length=1, max_length=200)
 
 
+class CardSecondFactor(StrEnum):
+    BIRTH_YEAR = "birth_year"
+    PIN = "pin"  # 4 digits chosen at issue
+
+
+CARD_CODE_PREFIX = "SSKC1."  # tells a printed card's QR from a check-in code and an ID card's
+
+
+class CardRedeemRequest(RequestModel):
+    """A printed check-in card at the counter: first the code alone (the answer says which second factor
+    to ask for), then the code with what the patient said."""
+
+    code: str = Field(min_length=1, max_length=200)
+    second_factor: str | None = Field(default=None, min_length=1, max_length=8)
+
+
+class CardPrompt(ResponseModel):
+    """What the receptionist asks before the summary shows."""
+
+    first_name: str
+    second_factor: CardSecondFactor
+
+
 class IdentifyRequest(RequestModel):
     """What the counter read or typed when the patient has no QR: the chip ID card's QR text
     (`personal ID|old ID|name|ddmmyyyy|Nam/Nữ|address|ddmmyyyy`), a 12-digit personal ID, or a
@@ -684,7 +711,7 @@ class CheckInStatus(StrEnum):
 
 
 # How the patient was identified: the book's own QR, or a chip ID card / number anyone could copy.
-CheckInMethod = Literal["book_qr", "cccd_qr", "personal_id", "bhyt"]
+CheckInMethod = Literal["book_qr", "printed_card", "cccd_qr", "personal_id", "bhyt"]
 QueueStatus = Literal["waiting", "with_doctor", "done", "left"]
 
 
@@ -727,7 +754,7 @@ class AccessLogEntry(ResponseModel):
     facility_code: str | None = None
     facility_name: str | None = None
     what: Literal["patient_summary", "identity", "book", "visits", "visit"]
-    purpose: Literal["check_in", "identification", "treatment"]
+    purpose: Literal["check_in", "identification", "treatment", "assisted_session", "activation_help"]
     method: CheckInMethod | None = None  # how the patient was identified; None for treatment reads
     via_code: bool  # method == "book_qr"
 
@@ -863,3 +890,134 @@ class RecordVisitResult(ResponseModel):
     person_id: str
     full_name: str | None = None  # whose book it went into, for the receipt in words
     receipt: SubmissionReceipt
+
+
+# ---------------------------------------------------------------- areas, residents, activation, printed cards
+
+
+class AreaLevel(StrEnum):
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"  # xã, phường, thị trấn
+
+
+class Area(ResponseModel):
+    code: str  # the national list's: 2 digits a province, 3 a district, 5 a commune
+    name: str
+    level: AreaLevel
+    parent_code: str | None = None
+
+
+class Residence(StrEnum):
+    PERMANENT = "permanent"  # thường trú
+    TEMPORARY = "temporary"  # tạm trú
+
+
+class ResidentStatus(StrEnum):
+    LIVING = "living"
+    MOVED = "moved"
+    DECEASED = "deceased"
+
+
+class ActivationStep(StrEnum):
+    """The checklist a volunteer walks with a resident, in order."""
+
+    ACCOUNT = "account"  # VNeID installed, account exists
+    LEVEL2 = "level2"  # level 2 at the commune police, with the chip ID card
+    BHYT_LINKED = "bhyt_linked"  # the BHYT card linked in VNeID
+    BOOK_OPENED = "book_opened"  # the health book opened once
+    OWN_PHONE = "own_phone"  # the check-in QR tried on their own phone
+    CARD_PRINTED = "card_printed"  # a printed check-in card, for those without a smartphone
+
+
+# Done with these, a resident counts as activated (the phone and the card are alternatives).
+ACTIVATED_WITH = (ActivationStep.ACCOUNT, ActivationStep.LEVEL2, ActivationStep.BOOK_OPENED)
+
+
+class StepState(ResponseModel):
+    step: ActivationStep
+    done: bool
+    done_at: datetime | None = None
+    observed: bool = False  # seen by the system itself (a sign-in, a read, a card), not only ticked
+    helper_name: str | None = None
+    place: str | None = None  # the commune where a volunteer helped
+
+
+class ActivationStatus(ResponseModel):
+    """What a volunteer sees of a resident present in person: never any health data."""
+
+    personal_id: str
+    full_name: str
+    birth_year: int | None = None
+    commune_name: str | None = None
+    in_register: bool
+    steps: list[StepState]
+
+    @property
+    def activated(self) -> bool:
+        done = {state.step for state in self.steps if state.done}
+        return all(step in done for step in ACTIVATED_WITH)
+
+
+class ActivationLookup(RequestModel):
+    """The resident's chip ID card QR text or typed 12-digit personal ID (as at the counter)."""
+
+    query: str = Field(min_length=1, max_length=500)
+
+
+class StepDone(RequestModel):
+    step: ActivationStep
+
+
+class FollowUpResident(ResponseModel):
+    """One line of a ward's follow-up list: name, birth year, hamlet and where they stand; nothing more."""
+
+    full_name: str
+    birth_year: int
+    hamlet: str | None = None
+    residence: Residence
+    next_step: ActivationStep
+
+
+class FollowUpPage(ResponseModel):
+    commune_code: str
+    commune_name: str
+    total: int
+    limit: int
+    offset: int
+    residents: list[FollowUpResident]
+
+
+class AssistTicket(ResponseModel):
+    """Starts a citizen's sign-in on a volunteer's device: good once, for a few minutes."""
+
+    ticket: str
+    expires_at: datetime
+    session_minutes: int
+
+
+class CheckInCardRequest(RequestModel):
+    person_id: str | None = Field(default=None, max_length=64)  # a dependent's; the caller's own by default
+    second_factor: CardSecondFactor = CardSecondFactor.BIRTH_YEAR
+    pin: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
+
+
+class CheckInCard(ResponseModel):
+    id: str
+    person_id: str
+    first_name: str
+    second_factor: CardSecondFactor
+    issued_at: datetime
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+class IssuedCheckInCard(CheckInCard):
+    """Only the answer to issuing holds the code: it is stored as a hash and cannot be shown again."""
+
+    code: str
+
+
+class CardPrintRequest(RequestModel):
+    code: str = Field(min_length=1, max_length=200)
+    size: Literal["id1", "a6"] = "id1"

@@ -109,14 +109,17 @@ class OidcClient:
             self._keys = KeySet.import_key_set(response.json())
         return self._keys
 
-    def begin(self, redirect_uri: str, *, ui_locales: str = "vi") -> PendingSignIn:
-        """The authorization URL with PKCE, state and nonce. Call `await metadata()` first."""
+    def begin(self, redirect_uri: str, *, ui_locales: str = "vi", assist_ticket: str | None = None) -> PendingSignIn:
+        """The authorization URL with PKCE, state and nonce. Call `await metadata()` first. An
+        `assist_ticket` makes it a citizen's sign-in on a volunteer's device (short, no refresh token)."""
         if self._metadata is None:
             raise RuntimeError("load the provider metadata before starting a sign-in")
         verifier, nonce = generate_token(64), generate_token(24)
         oauth = self._oauth(redirect_uri)
+        extra = {"assist_ticket": assist_ticket} if assist_ticket else {}
         url, state = oauth.create_authorization_url(
-            self._metadata["authorization_endpoint"], code_verifier=verifier, nonce=nonce, ui_locales=ui_locales
+            self._metadata["authorization_endpoint"], code_verifier=verifier, nonce=nonce, ui_locales=ui_locales,
+            **extra,
         )
         return PendingSignIn(url=url, state=state, nonce=nonce, code_verifier=verifier, redirect_uri=redirect_uri)
 
@@ -182,9 +185,10 @@ class OidcClient:
             raise SignInError(f"the ID token is not valid: {type(error).__name__}") from None
         return dict(claims)
 
-    async def revoke(self, refresh_token: str) -> None:
-        """Sign-out: the provider forgets the refresh token (RFC 7009); access tokens expire soon."""
+    async def revoke(self, token: str, hint: str = "refresh_token") -> None:
+        """Sign-out: the provider forgets the refresh token, which ends its sign-in, or an access token
+        (RFC 7009)."""
         endpoint = (await self.metadata()).get("revocation_endpoint")
         if endpoint:
             async with self._oauth() as oauth:
-                await _send(oauth.revoke_token(endpoint, token=refresh_token, token_type_hint="refresh_token"))
+                await _send(oauth.revoke_token(endpoint, token=token, token_type_hint=hint))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from . import theme
+from .components import use_ui
 from .config import AppConfig
 from .routes import ROUTES
 from .services import SessionContext, SessionService, create_session
@@ -13,9 +14,36 @@ from .views.not_found import NotFoundView
 
 
 @ft.component
+def AssistedFrame():
+    """Every screen of an assisted session says whose it is and who helps, with the way to end it."""
+    state, ui = use_ui()
+    session = ft.use_context(SessionContext)
+    router = ft.Router(ROUTES, not_found=NotFoundView)
+    assisted = state.assisted
+    if assisted is None:
+        return router
+    t = ui.t
+    notice = ft.Semantics(identifier="assisted-banner", live_region=True, content=ft.Container(
+        ft.Column([
+            ft.Row([
+                ft.Icon(ft.Icons.VOLUNTEER_ACTIVISM, color=theme.ON_PRIMARY),
+                ft.Text(t("Assisting: {name}", name=assisted.citizen_name), size=ui.type.body,
+                        weight=ft.FontWeight.BOLD, color=theme.ON_PRIMARY, expand=True),
+            ], spacing=theme.SPACE_S),
+            ft.Text(t("Volunteer {helper} is helping. The session ends at {time}.", helper=assisted.helper_name,
+                      time=t.time(assisted.until)), size=ui.type.small, color=theme.ON_PRIMARY),
+            ft.FilledButton(t("End and hand back the device"), icon=ft.Icons.LOGOUT, height=theme.TOUCH_TARGET,
+                            on_click=session.hand_back,
+                            style=ft.ButtonStyle(bgcolor=theme.ON_PRIMARY, color="#7A3E00")),
+        ], spacing=theme.SPACE_XS),
+        bgcolor="#7A3E00", padding=ft.Padding.symmetric(horizontal=theme.SPACE_M, vertical=theme.SPACE_S)))
+    return ft.Column([notice, ft.Container(router, expand=True)], spacing=0, expand=True)
+
+
+@ft.component
 def App(state: AppState, session: SessionService):
     return StateContext(state, lambda: SessionContext(session, lambda: ft.SafeArea(
-        content=ft.Router(ROUTES, not_found=NotFoundView), expand=True)))
+        content=AssistedFrame(), expand=True)))
 
 
 def create_main(config: AppConfig, **session_options):

@@ -21,6 +21,15 @@ class LoadStatus(StrEnum):
     FAILED = "failed"
 
 
+@dataclass(frozen=True)
+class AssistedSession:
+    """A citizen signed in on a volunteer's device: whose session it is, who helps, when it ends."""
+
+    citizen_name: str
+    helper_name: str
+    until: datetime
+
+
 @ft.observable
 @dataclass
 class AppState:
@@ -36,6 +45,7 @@ class AppState:
     offline: bool = False
     synced_at: datetime | None = None
     recording_for: tuple[str, str] | None = None  # (personal ID, name) the desk is recording a visit for
+    assisted: AssistedSession | None = None
 
     @property
     def signed_in(self) -> bool:
@@ -56,6 +66,7 @@ class AppState:
     def signed_out(self) -> None:
         """Nothing of the person or of their patients stays behind (a desk PC is shared)."""
         self.me = None
+        self.assisted = None
         self.recording_for = None
         self.sign_in_error = None
         self.active_person_id = None

@@ -53,8 +53,8 @@ FACILITIES = {
 
 STAFF = [
     ("001192006789", "receptionist", "01901", None),
-    ("001098003456", "volunteer", "01901", "Phường Ba Đình, Hà Nội"),
-    ("001180005678", "official", None, "Sở Y tế Hà Nội"),
+    ("001098003456", "volunteer", None, "00013"),  # Tổ công nghệ số cộng đồng of Phường Quán Thánh
+    ("001180005678", "official", None, "01"),  # Sở Y tế Hà Nội
     ("001085007890", "doctor", "01902", None),
     ("001191006543", "nurse", "01902", None),
 ]
@@ -491,7 +491,8 @@ PRACTITIONERS = {
 def complete_staff(store: BookStore) -> None:
     """Demo staff added since a data dir was first seeded (the nurse, for one) get their desk too."""
     for personal_id, role, facility_code, area in STAFF:
-        if not any(a.role == role and a.facility_code == facility_code for a in store.staff_assignments(personal_id)):
+        if not any(a.role == role and a.facility_code == facility_code and a.area == area
+                   for a in store.staff_assignments(personal_id)):
             store.add_staff(personal_id, role, facility_code, area)
 
 

@@ -190,6 +190,41 @@ def not_admitted() -> ApiError:
     return ApiError(409, "not_admitted", N_("This patient is not in the queue yet. Admit the patient first."))
 
 
+def not_volunteer() -> ApiError:
+    return ApiError(
+        403, "not_volunteer",
+        N_("Only volunteers of a community digital-technology team can use the help desk. Ask your ward's "
+           "committee to register your account."),
+    )
+
+
+def resident_not_found() -> ApiError:
+    return ApiError(
+        404, "resident_not_found",
+        N_("This person is neither in the population register nor in the health book. Check the number on "
+           "the chip ID card, or ask the ward's committee to add them to the register."),
+    )
+
+
+def assisted_session_not_allowed() -> ApiError:
+    return ApiError(
+        403, "assisted_session_not_allowed",
+        N_("This cannot be done in an assisted session. The citizen can do it later on their own phone."),
+    )
+
+
+def card_refused(reason: str) -> ApiError:
+    status, message = {
+        "card_not_found": (404, N_("This check-in card is not valid. Check that the whole code was scanned, or "
+                                   "identify the patient with the chip ID card.")),
+        "card_revoked": (410, N_("This check-in card was reported lost and no longer works. Identify the patient "
+                                 "with the chip ID card; they can print a new card.")),
+        "second_factor_wrong": (403, N_("That is not the answer this card was issued with. Ask the patient again, "
+                                        "or identify them with the chip ID card.")),
+    }[reason]
+    return ApiError(status, reason, message)
+
+
 def no_qr_code_found() -> ApiError:
     return ApiError(
         422, "no_qr_code_found",

@@ -27,11 +27,24 @@ LEVEL_2 = "vneid:level2"
 
 
 @dataclass(frozen=True)
+class Helper:
+    """RFC 8693 `act`: the volunteer on whose device the citizen signed in themself."""
+
+    sub: str
+    personal_id: str
+    full_name: str
+
+
+@dataclass(frozen=True)
 class Caller:
     sub: str
     personal_id: str
     full_name: str
     level: int
+    bhyt_linked: bool = False  # the provider holds a BHYT card for this account
+    session_id: str = ""  # the provider's sign-in (`sid`)
+    expires_at: float = 0.0
+    assisted_by: Helper | None = None
 
     @property
     def is_level2(self) -> bool:
@@ -156,8 +169,33 @@ class TokenVerifier:
             personal_id=claims["personal_id"],
             full_name=claims.get("name", ""),
             level=2 if claims.get("acr") == LEVEL_2 else 1,
+            bhyt_linked=bool(claims.get("bhyt_card")),
+            session_id=str(claims.get("sid", "")),
+            expires_at=float(claims["exp"]),
+            assisted_by=_helper(claims.get("act")),
         )
         return caller, float(claims["exp"])
 
+    async def assist_ticket(self, helper_sub: str) -> dict:
+        """A ticket for one sign-in of a citizen on this helper's device, from the provider."""
+        if self.introspection is None:
+            raise identity_provider_unavailable()
+        try:
+            answer = await self.http.post(
+                f"{self.issuer}/assist-tickets", data={"helper_sub": helper_sub},
+                auth=(self.introspection.client_id, self.introspection.client_secret),
+            )
+            answer.raise_for_status()
+            return answer.json()
+        except (httpx.HTTPError, ValueError):
+            log.exception("could not get an assisted sign-in ticket from the identity provider")
+            raise identity_provider_unavailable() from None
+
     async def aclose(self) -> None:
         await self.http.aclose()
+
+
+def _helper(act: object) -> Helper | None:
+    if not isinstance(act, dict) or not isinstance(act.get("sub"), str):
+        return None
+    return Helper(sub=act["sub"], personal_id=str(act.get("personal_id", "")), full_name=str(act.get("name", "")))

@@ -50,14 +50,14 @@ def code_from(response: httpx.Response) -> dict[str, str]:
 
 async def sign_in(
     stack, personal_id: str, password: str = "demo", *, clock=time.time, redirect_uri: str = LOOPBACK_REDIRECT,
-    issuer: str = ISSUER,
+    issuer: str = ISSUER, assist_ticket: str | None = None,
 ) -> Tokens:
     """The whole code + PKCE flow, in process (or over HTTP to `issuer` when `stack` is None): what a
-    phone or a CLI does with a loopback redirect."""
+    phone or a CLI does with a loopback redirect; with `assist_ticket`, on a volunteer's device."""
     transport = httpx.ASGITransport(app=stack) if stack is not None else httpx.AsyncHTTPTransport()
     oidc = OidcClient(issuer=issuer, transport=transport, clock=clock)
     await oidc.metadata()
-    pending = oidc.begin(redirect_uri)
+    pending = oidc.begin(redirect_uri, assist_ticket=assist_ticket)
     async with httpx.AsyncClient(transport=transport, base_url=issuer) as browser:
         answer = code_from(await submit_login(browser, pending.url, personal_id, password))
     return await oidc.complete(pending, answer["code"], answer["state"])

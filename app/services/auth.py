@@ -26,13 +26,15 @@ REFRESH_MARGIN_SECONDS = 30
 class VneidProvider(OAuthProvider):
     """Carries the OIDC client to `AuthlibAuthorization`, which `page.login` constructs itself."""
 
-    def __init__(self, oidc: OidcClient, metadata: dict, redirect_url: str, ui_locales: str = "vi") -> None:
+    def __init__(self, oidc: OidcClient, metadata: dict, redirect_url: str, ui_locales: str = "vi",
+                 assist_ticket: str | None = None) -> None:
         super().__init__(
             client_id=oidc.client_id, client_secret="", redirect_url=redirect_url,
             authorization_endpoint=metadata["authorization_endpoint"], token_endpoint=metadata["token_endpoint"],
         )
         self.oidc = oidc
         self.ui_locales = ui_locales
+        self.assist_ticket = assist_ticket
 
 
 class AuthlibAuthorization(Authorization):
@@ -44,7 +46,8 @@ class AuthlibAuthorization(Authorization):
         self.tokens: Tokens | None = None
 
     def get_authorization_data(self) -> tuple[str, str]:
-        self.pending = self.provider.oidc.begin(self.provider.redirect_url, ui_locales=self.provider.ui_locales)
+        self.pending = self.provider.oidc.begin(self.provider.redirect_url, ui_locales=self.provider.ui_locales,
+                                                assist_ticket=self.provider.assist_ticket)
         self.state = self.pending.state
         return self.pending.url, self.pending.state
 
@@ -122,13 +125,17 @@ class AuthService:
             await self.token_store.clear()
 
     async def sign_out(self) -> None:
-        """Revoke the refresh token at the provider, then forget everything here (even offline)."""
+        """Revoke the sign-in at the provider (its refresh token; an assisted sign-in has only its access
+        token), then forget everything here (even offline)."""
         refresh_token = self._stored_refresh_token
+        access_token = self.tokens.access_token if self.tokens else None
         await self.forget()
-        if refresh_token:
-            # if that fails, it can no longer be used from here; it expires at the provider by itself
-            with contextlib.suppress(Offline, SignInError):
+        # if that fails, it can no longer be used from here; it expires at the provider by itself
+        with contextlib.suppress(Offline, SignInError):
+            if refresh_token:
                 await self.oidc.revoke(refresh_token)
+            elif access_token:
+                await self.oidc.revoke(access_token, "access_token")
 
 
 Launcher = Callable[[str], Awaitable[None]]
@@ -143,9 +150,9 @@ class NativeSignIn:
         self.launch = launch
         self.pending: PendingSignIn | None = None
 
-    async def start(self, ui_locales: str = "vi") -> None:
+    async def start(self, ui_locales: str = "vi", assist_ticket: str | None = None) -> None:
         await self.oidc.metadata()
-        self.pending = self.oidc.begin(self.redirect_uri, ui_locales=ui_locales)
+        self.pending = self.oidc.begin(self.redirect_uri, ui_locales=ui_locales, assist_ticket=assist_ticket)
         await self.launch(self.pending.url)
 
     async def complete(self, callback: str) -> Tokens:

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from api_client.client import HealthBookClient
 from api_client.models import (
     AccessLogEntry,
+    CardPrompt,
+    CardSecondFactor,
+    CheckInCard,
+    CheckInCardRequest,
+    IssuedCheckInCard,
     CheckIn,
     CheckInCode,
     CheckInCodeState,
@@ -55,6 +60,22 @@ class CheckInService:
     async def access_log(self, person_id: str | None) -> list[AccessLogEntry]:
         return await self.client.access_log(person_id)
 
+    # the citizen's printed cards
+
+    async def issue_card(self, person_id: str | None, second_factor: CardSecondFactor,
+                         pin: str | None) -> IssuedCheckInCard:
+        return await self.client.issue_check_in_card(
+            CheckInCardRequest(person_id=person_id, second_factor=second_factor, pin=pin))
+
+    async def cards(self, person_id: str) -> list[CheckInCard]:
+        return [card for card in await self.client.check_in_cards() if card.person_id == person_id]
+
+    async def revoke_card(self, card: CheckInCard) -> None:
+        await self.client.revoke_check_in_card(card.id)
+
+    async def card_pdf(self, card: IssuedCheckInCard, size: str) -> bytes:
+        return await self.client.print_check_in_card(card.id, card.code, size)
+
     # the receptionist
 
     async def redeem(self, code: str) -> CheckIn:
@@ -65,6 +86,12 @@ class CheckInService:
 
     async def identify(self, query: str) -> CheckIn:
         return await self.client.identify(query)
+
+    async def present_card(self, code: str, second_factor: str | None = None) -> CardPrompt | CheckIn:
+        return await self.client.present_card(code, second_factor)
+
+    async def report_cards_lost(self, check_in: CheckIn) -> None:
+        await self.client.revoke_cards_at_station(check_in.id)
 
     async def reopen(self, check_in_id: str) -> CheckIn:
         return await self.client.check_in(check_in_id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from api_client.identifiers import N_
-from api_client.models import AccessLogEntry, PatientSummary, QueueEntry, StaffRole
+from api_client.models import CARD_CODE_PREFIX, AccessLogEntry, PatientSummary, QueueEntry, StaffRole
 
 from ..i18n import Translator, local
 from .home import AllergyLine, Insurance, allergy_lines, born_line, insurance_of
@@ -119,8 +119,11 @@ _BHYT = re.compile(r"[A-Za-z]{2}[0-9]{13}")
 
 def scan_kind(scanned: str) -> str:
     """What the desk's one field received: "identify" for a chip ID card's QR text, a typed personal ID
-    or a BHYT number; "code" for the book's own QR code (or its code typed from the screen)."""
+    or a BHYT number; "card" for a printed check-in card; "code" for the book's own QR code (or its
+    code typed from the screen)."""
     value = scanned.strip()
+    if "".join(value.split()).upper().startswith(CARD_CODE_PREFIX):
+        return "card"
     if "|" in value or _PERSONAL_ID.fullmatch(value) or _BHYT.fullmatch(value.replace(" ", "")):
         return "identify"
     return "code"
@@ -128,6 +131,7 @@ def scan_kind(scanned: str) -> str:
 
 METHOD_LABEL = {
     "book_qr": N_("with the health book's QR code"),
+    "printed_card": N_("with the printed check-in card"),
     "cccd_qr": N_("with the chip ID card"),
     "personal_id": N_("with the personal ID number"),
     "bhyt": N_("with the health insurance number"),
@@ -158,7 +162,15 @@ ACCESS_PURPOSE = {
     "check_in": N_("for check-in"),
     "identification": N_("to identify you at the counter"),
     "treatment": N_("for your treatment"),
+    "activation_help": N_("to help you set up your health book"),
 }
+
+
+def access_what(entry: AccessLogEntry, t: Translator) -> str:
+    if entry.purpose == "assisted_session":  # the citizen signed in on a volunteer's device
+        return t("Assisted by volunteer {name} at {time}", name=entry.actor_name, time=t.datetime(entry.at))
+    return " ".join(part for part in (t(ACCESS_WHAT[entry.what]), t(ACCESS_PURPOSE[entry.purpose]),
+                                      t(METHOD_LABEL[entry.method]) if entry.method else "") if part)
 
 
 def build_access_log(entries: list[AccessLogEntry], t: Translator) -> list[AccessRow]:
@@ -168,8 +180,7 @@ def build_access_log(entries: list[AccessLogEntry], t: Translator) -> list[Acces
             when=t.datetime(e.at),
             who=f"{e.actor_name} ({t(STAFF_ROLE[e.actor_role])})",
             where=f"{e.facility_name} ({e.facility_code})" if e.facility_name else (e.facility_code or ""),
-            what=" ".join(part for part in (t(ACCESS_WHAT[e.what]), t(ACCESS_PURPOSE[e.purpose]),
-                                            t(METHOD_LABEL[e.method]) if e.method else "") if part),
+            what=access_what(e, t),
         )
         for e in entries
     ]

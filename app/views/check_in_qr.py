@@ -140,6 +140,8 @@ def CheckInQrView():
                 font_family="monospace")),
             text(t("Turn the screen brightness up so the scanner reads it easily."), ui, size=ui.type.small,
                  color=theme.MUTED),
+            ft.TextButton(t("No smartphone? Print a check-in card"), icon=ft.Icons.BADGE,
+                          height=theme.TOUCH_TARGET, on_click=session.go("/card")),
         ]
     elif outcome is None:
         controls.append(ft.Row([ft.ProgressRing(), text(t("Making a new code…"), ui)], spacing=theme.SPACE_M))

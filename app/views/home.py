@@ -97,6 +97,8 @@ def HomeView():
         allergy_banner(model.allergies, ui),
         ft.FilledButton(t("Show the check-in QR code"), icon=ft.Icons.QR_CODE_2, height=theme.TOUCH_TARGET + 12,
                         on_click=session.go("/qr"), style=ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.title))),
+        ft.TextButton(t("No smartphone? Print a check-in card"), icon=ft.Icons.BADGE, height=theme.TOUCH_TARGET,
+                      on_click=session.go("/card")),
         identity_card(model, ui, revealed, lambda: set_revealed(not revealed)),
     ]
 

@@ -164,7 +164,10 @@ def ReceptionView():
     queue, set_queue = ft.use_state([])
     camera_on, set_camera_on = ft.use_state(False)
     scans, set_scans = ft.use_state(0)  # a new, empty, focused field after each scan
+    answer_ref = ft.use_ref(None)
     busy, set_busy = ft.use_state(False)
+    card_prompt, set_card_prompt = ft.use_state(None)  # (code, CardPrompt): a printed card waits for its answer
+    cards_revoked, set_cards_revoked = ft.use_state(False)
     assignment = state.me.clinic_assignment if state.me else None
     medical = state.me is not None and state.me.records_visits
 
@@ -193,6 +196,8 @@ def ReceptionView():
         set_admitted(None)
         set_ask_again(None)
         set_error(None)
+        set_card_prompt(None)
+        set_cards_revoked(False)
 
     async def look_up(code: str) -> None:
         code = code.strip()
@@ -201,15 +206,42 @@ def ReceptionView():
         set_busy(True)
         start(None)
         try:
-            found = await (session.check_in.identify(code) if scan_kind(code) == "identify"
-                           else session.check_in.redeem(code))
-            start(found)
+            kind = scan_kind(code)
+            if kind == "card":  # a printed card: its owner answers the second factor first
+                set_card_prompt((code, await session.check_in.present_card(code)))
+            else:
+                start(await (session.check_in.identify(code) if kind == "identify" else session.check_in.redeem(code)))
         except (ApiError, Offline) as failure:
             set_error(user_message(failure, t))
         finally:
             set_busy(False)
             set_camera_on(False)
             set_scans(scans + 1)
+
+    async def answer_card(event: ft.Event) -> None:
+        if card_prompt is None or busy:
+            return
+        answer = (answer_ref.current.value or "").strip() if answer_ref.current else ""
+        if not answer:
+            return
+        set_busy(True)
+        try:
+            start(await session.check_in.present_card(card_prompt[0], answer))
+        except ApiError as failure:
+            set_error(user_message(failure, t))
+            if failure.status != 403:  # a wrong answer may be tried again; a revoked or unknown card not
+                set_card_prompt(None)
+        except Offline as failure:
+            set_error(user_message(failure, t))
+        finally:
+            set_busy(False)
+
+    async def report_lost() -> None:
+        try:
+            await session.check_in.report_cards_lost(check_in)
+            set_cards_revoked(True)
+        except (ApiError, Offline) as failure:
+            set_error(user_message(failure, t))
 
     async def submitted(event: ft.Event) -> None:
         await look_up(event.control.value or "")
@@ -274,6 +306,22 @@ def ReceptionView():
                           height=theme.TOUCH_TARGET, on_click=lambda: set_camera_on(not camera_on)),
         CameraScanner(look_up, set_error) if camera_on else ft.Container(),
     ], identifier="scan-card")]
+    if card_prompt is not None:
+        prompt = card_prompt[1]
+        question = (t("Ask {name} for their birth year.", name=prompt.first_name)
+                    if prompt.second_factor == "birth_year"
+                    else t("Ask {name} for the 4-digit PIN of their card.", name=prompt.first_name))
+        desk.append(card([
+            heading(t("Printed check-in card"), ui, level=2),
+            text(question, ui),
+            ft.Row([ft.TextField(ref=answer_ref, key=f"card-answer-{scans}", autofocus=True,
+                                 label=t("Birth year") if prompt.second_factor == "birth_year" else t("PIN"),
+                                 keyboard_type=ft.KeyboardType.NUMBER, max_length=4, text_size=ui.type.body,
+                                 password=prompt.second_factor != "birth_year", on_submit=answer_card,
+                                 expand=True)]),
+            ft.FilledButton(t("Confirm and open the summary"), icon=ft.Icons.HOW_TO_REG, height=theme.TOUCH_TARGET,
+                            on_click=answer_card),
+        ], identifier="card-second-factor"))
     if busy:
         desk.append(ft.ProgressBar())
     if error:
@@ -305,6 +353,13 @@ def ReceptionView():
                     ft.OutlinedButton(t("Open the health book"), icon=ft.Icons.MENU_BOOK, height=theme.TOUCH_TARGET,
                                       on_click=session.go(f"/patients/{check_in.summary.person_id}")),
                 ], wrap=True))
+        if cards_revoked:
+            desk.append(banner(t("Every printed check-in card of this patient now stops working. They can print "
+                                 "a new one in the app, or with a volunteer's help."), ui, tone="info",
+                               icon=ft.Icons.CREDIT_CARD_OFF, identifier="cards-revoked"))
+        else:
+            desk.append(ft.Row([ft.TextButton(t("The patient lost their check-in card"), icon=ft.Icons.CREDIT_CARD_OFF,
+                                              height=theme.TOUCH_TARGET, on_click=report_lost)], wrap=True))
         if check_in.limited:
             desk.append(banner(limited_notice(check_in.method, t), ui, tone="info", icon=ft.Icons.BADGE,
                                identifier="limited-summary"))

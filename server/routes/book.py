@@ -3,17 +3,29 @@ the medical staff treating its owner today."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from api_client.models import DependentRef, HealthBook, Me, Representative, RepresentativeUpdate, Visit, VisitPage
+from api_client.models import (
+    ActivationStep,
+    DependentRef,
+    HealthBook,
+    Me,
+    Representative,
+    RepresentativeUpdate,
+    StaffRole,
+    Visit,
+    VisitPage,
+)
 
 from ..deps import (
     CallerDep,
     CheckInsDep,
     ClinicStaff,
+    Level2CallerDep,
     ClinicStaffDep,
     OwnPersonId,
     ReadablePersonId,
@@ -21,6 +33,7 @@ from ..deps import (
     TreatedPersonId,
 )
 from ..errors import not_found
+from ..storage.activation import StepDoneBy
 from ..storage.protocols import BookRepository, CheckInRepository
 
 router = APIRouter(tags=["book"])
@@ -30,17 +43,32 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
 @router.get("/me", response_model=Me)
-def read_me(caller: CallerDep, store: StoreDep) -> Me:
-    """Who is signed in. Answers at level 1 too, so the app can explain the upgrade."""
+def read_me(caller: CallerDep, store: StoreDep, request: Request) -> Me:
+    """Who is signed in. Answers at level 1 too, so the app can explain the upgrade. A sign-in is also
+    what the volunteers' checklist sees of an account (exists, level 2, BHYT card linked), and a sign-in
+    on a volunteer's device is a line in the citizen's access log, once."""
     person_id = store.person_id_for(caller.personal_id) if caller.is_level2 else None
+    moment = request.app.state.settings.clock()
+    seen = [ActivationStep.ACCOUNT] + [ActivationStep.LEVEL2] * caller.is_level2
+    seen += [ActivationStep.BHYT_LINKED] * caller.bhyt_linked
+    helper = caller.assisted_by
+    done_by = StepDoneBy(helper.personal_id, helper.full_name, None) if helper else None
+    request.app.state.activation.record_steps(caller.personal_id, seen, moment, observed=True, done_by=done_by)
+    if helper and person_id and caller.session_id and request.app.state.activation.start_assisted_session(
+            caller.session_id, person_id, helper.personal_id, moment):
+        request.app.state.check_ins.log_read(
+            person_id, moment, {"name": helper.full_name, "role": StaffRole.VOLUNTEER.value, "facility_code": None},
+            what="book", purpose="assisted_session", method=None)
     return Me(
         full_name=caller.full_name,
         personal_id=caller.personal_id,
         identity_level=2 if caller.is_level2 else 1,
         can_read_book=caller.is_level2 and person_id is not None,
         person_id=person_id,
-        roles=store.staff_assignments(caller.personal_id) if caller.is_level2 else [],
+        roles=store.staff_assignments(caller.personal_id) if caller.is_level2 and not helper else [],
         dependents=store.dependents_of(person_id) if person_id else [],
+        assisted_by=helper.full_name if helper else None,
+        assisted_until=datetime.fromtimestamp(caller.expires_at, UTC) if helper else None,
     )
 
 
@@ -59,7 +87,12 @@ def _visit(store: BookRepository, person_id: str, visit_id: str) -> JSONResponse
 
 
 @router.get("/me/book", response_model=HealthBook)
-def read_own_book(person_id: OwnPersonId, store: StoreDep) -> JSONResponse:
+def read_own_book(person_id: OwnPersonId, store: StoreDep, caller: Level2CallerDep, request: Request) -> JSONResponse:
+    """The citizen's own book; its first opening is a step of their activation."""
+    helper = caller.assisted_by
+    request.app.state.activation.record_steps(
+        caller.personal_id, [ActivationStep.BOOK_OPENED], request.app.state.settings.clock(), observed=True,
+        done_by=StepDoneBy(helper.personal_id, helper.full_name, None) if helper else None)
     return _book(store, person_id)
 
 

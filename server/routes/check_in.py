@@ -17,6 +17,7 @@ from api_client.identifiers import N_
 from api_client.models import (
     VIETNAM_TZ,
     AccessLogEntry,
+    ActivationStep,
     AdmitRequest,
     CheckIn,
     CheckInCode,
@@ -33,6 +34,7 @@ from ..deps import (
     CheckInsDep,
     ClinicStaff,
     ClinicStaffDep,
+    Level2CallerDep,
     OwnPersonId,
     ReadablePersonId,
     StoreDep,
@@ -147,13 +149,16 @@ def check_in_response(store, check_ins: CheckInRepository, person_id: str, momen
 
 @router.post("/me/check-in-codes", status_code=201, response_model=CheckInCode)
 def create_check_in_code(
-    request: Request, own_person_id: OwnPersonId, store: StoreDep, check_ins: CheckInsDep,
+    request: Request, caller: Level2CallerDep, own_person_id: OwnPersonId, store: StoreDep, check_ins: CheckInsDep,
     body: Annotated[CheckInCodeRequest | None, Body()] = None,
 ) -> CheckInCode:
     """A fresh code for the caller's QR, or for a dependent's (`person_id`)."""
     person_id = readable_person_id(store, own_person_id, (body.person_id if body else None) or own_person_id)
     ttl = request.app.state.settings.check_in_code_ttl_seconds
     code_id, code, expires_at = check_ins.create_code(person_id, own_person_id, now(request), ttl)
+    if person_id == own_person_id and caller.assisted_by is None:  # their QR, on their own device
+        request.app.state.activation.record_steps(caller.personal_id, [ActivationStep.OWN_PHONE], now(request),
+                                                  observed=True)
     return CheckInCode(id=code_id, code=code, person_id=person_id, expires_at=iso(expires_at))
 
 

@@ -327,13 +327,14 @@ class BookStore(Store):
         if cached and cached[0] > now:
             return cached[1]
         rows = self.all(
-            "SELECT s.role, s.facility_code, f.name, s.area FROM staff s "
-            "LEFT JOIN facilities f ON f.code = s.facility_code WHERE s.personal_id = ? ORDER BY s.id",
+            "SELECT s.role, s.facility_code, f.name, s.area, a.name FROM staff s "
+            "LEFT JOIN facilities f ON f.code = s.facility_code LEFT JOIN areas a ON a.code = s.area "
+            "WHERE s.personal_id = ? ORDER BY s.id",
             [personal_id],
         )
         assignments = [
-            StaffAssignment(role=role, facility_code=code, facility_name=name, area=area)
-            for role, code, name, area in rows
+            StaffAssignment(role=role, facility_code=code, facility_name=name, area=area, area_name=area_name)
+            for role, code, name, area, area_name in rows
         ]
         self._staff_cache[personal_id] = (now + STAFF_CACHE_SECONDS, assignments)
         return assignments

@@ -293,5 +293,53 @@ def m010_shared_throttles_and_change_counters(db: Database) -> None:
     db.execute("CREATE TABLE change_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
 
 
+@migrations(postgresql="""
+CREATE TABLE areas (code text PRIMARY KEY, name text NOT NULL, level text NOT NULL, parent_code text);
+CREATE INDEX areas_parent ON areas (parent_code);
+ALTER TABLE facilities ADD COLUMN commune_code text;
+CREATE TABLE residents (
+    personal_id text PRIMARY KEY, full_name text NOT NULL, birth_date text NOT NULL, sex text NOT NULL,
+    commune_code text NOT NULL, residence text NOT NULL, status text NOT NULL, hamlet text, updated_at text);
+CREATE INDEX residents_commune_status ON residents (commune_code, status);
+CREATE TABLE activation_steps (
+    personal_id text NOT NULL, step text NOT NULL, done_at text NOT NULL, observed integer NOT NULL,
+    helper_personal_id text, helper_name text, commune_code text, PRIMARY KEY (personal_id, step));
+CREATE INDEX activation_steps_commune ON activation_steps (commune_code, done_at);
+CREATE TABLE check_in_cards (
+    person_id text NOT NULL REFERENCES people (id), id text NOT NULL, code_hash text NOT NULL, first_name text,
+    second_factor text NOT NULL, pin_hash text, issued_at text NOT NULL, issued_by text, revoked_at text,
+    last_used_at text, PRIMARY KEY (person_id, id));
+CREATE UNIQUE INDEX check_in_cards_hash ON check_in_cards (code_hash);
+CREATE TABLE assisted_sessions (
+    session_id text PRIMARY KEY, person_id text, helper_personal_id text, started_at text);
+""")
+def m011_areas_residents_activation_and_cards(db: Database) -> None:
+    """The national list of areas and the population register (keyed by personal ID: most residents have
+    no book yet); each activation step of a resident, seen by the system or ticked by a volunteer; printed
+    check-in cards (the code as a hash, the PIN as a scrypt hash); and each assisted sign-in once."""
+    db.table("areas").create({"code": str, "name": str, "level": str, "parent_code": str}, pk="code",
+                             not_null={"name", "level"})
+    db.table("areas").create_index(["parent_code"])
+    db.table("facilities").add_column("commune_code", str)
+    db.table("residents").create(
+        {"personal_id": str, "full_name": str, "birth_date": str, "sex": str, "commune_code": str,
+         "residence": str, "status": str, "hamlet": str, "updated_at": str},
+        pk="personal_id", not_null={"full_name", "birth_date", "sex", "commune_code", "residence", "status"})
+    db.table("residents").create_index(["commune_code", "status"])
+    db.table("activation_steps").create(
+        {"personal_id": str, "step": str, "done_at": str, "observed": int, "helper_personal_id": str,
+         "helper_name": str, "commune_code": str},
+        pk=("personal_id", "step"), not_null={"done_at", "observed"})
+    db.table("activation_steps").create_index(["commune_code", "done_at"])
+    db.table("check_in_cards").create(
+        {"id": str, "person_id": str, "code_hash": str, "first_name": str, "second_factor": str, "pin_hash": str,
+         "issued_at": str, "issued_by": str, "revoked_at": str, "last_used_at": str},
+        pk="id", not_null={"person_id", "code_hash", "second_factor", "issued_at"})
+    db.table("check_in_cards").create_index(["code_hash"], unique=True)
+    db.table("check_in_cards").create_index(["person_id"])
+    db.table("assisted_sessions").create(
+        {"session_id": str, "person_id": str, "helper_personal_id": str, "started_at": str}, pk="session_id")
+
+
 def apply(database: BookDatabase) -> None:
     migrations.apply(database)
