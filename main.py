@@ -54,6 +54,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
     from server.app import ApiSettings, create_api_app
     from server.demo import complete_staff, seed_gateway_credentials, seed_pilot, seed_practitioners
     from server.edge import Edge
+    from server.population import seed_demo_population
     from server.security import IntrospectionClient
     from server.storage.private import keep_private
 
@@ -72,7 +73,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
         )
         idp_app = create_idp_app(
             IdpSettings(issuer=config.issuer, data_dir=config.data_dir / "idp", database_url=config.database_url,
-                        clients=[app_client], clock=config.clock,
+                        clients=[app_client], clock=config.clock, police_demo=config.demo,
                         resource_servers={introspection.client_id: sha256(introspection.client_secret.encode()).hexdigest()})
         )
         if config.demo and config.seed:  # adds only the accounts missing: a start killed half-way is completed
@@ -97,6 +98,8 @@ def create_stack(config: StackConfig, *, web: bool = True):
         seed_gateway_credentials(api_app.state.submissions, config.data_dir)  # each facility completed
         seed_practitioners(api_app.state.store)
         complete_staff(api_app.state.store)
+        if api_app.state.population.count_residents() == 0:  # one transaction, like the pilot's books
+            seed_demo_population(api_app.state.population)  # areas, residents, the facilities' communes
 
     web_app = None
     if web:

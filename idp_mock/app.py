@@ -2,6 +2,9 @@
 
 Only the accounts are mock; the protocol is real: discovery, JWKS, authorization code with
 PKCE S256, ID and access tokens signed RS256, userinfo, refresh with rotation, RP-initiated logout.
+Assisted sign-in: a resource server gets a volunteer a single-use ticket (`POST /assist-tickets`); a
+citizen who signs in with it on the volunteer's device gets tokens naming the volunteer (RFC 8693 `act`),
+for one fixed session and without a refresh token. `police_demo` adds the commune police's page.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote_plus, urlsplit
@@ -27,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import pages
 from .keys import ALGORITHM, load_or_create_signing_key, public_jwks
 from .oauth import ACR_VALUES, SCOPES, Client, OAuthServer, StarletteOAuth2Request, user_claims
-from .store import Account, Clock, IdpStore, verify_password
+from .store import Account, AssistTicket, Clock, IdpStore, verify_password
 
 log = logging.getLogger("idp_mock")
 
@@ -36,7 +40,11 @@ def N_(message: str) -> str:  # noqa: N802 - marks a msgid for extraction, trans
     return message
 
 CSRF_COOKIE = "idp_csrf"
+POLICE_CSRF_COOKIE = "idp_police_csrf"
 FAILURE_WINDOW_SECONDS = 15 * 60
+# QĐ 1351/QĐ-BHXH: 2 letters (beneficiary group), benefit level 1-5, 2-digit province, 10-digit BHXH number.
+BHYT_CARD = re.compile(r"[A-Z]{2}[1-5][0-9]{2}[0-9]{10}", re.ASCII)
+PERSONAL_ID = re.compile(r"[0-9]{12}", re.ASCII)
 
 
 @dataclass
@@ -55,6 +63,11 @@ class IdpSettings:
     failures_before_delay_per_address: int = 20
     # Resource servers allowed to introspect tokens (RFC 7662): client id -> SHA-256 of its secret.
     resource_servers: dict[str, str] = field(default_factory=dict)
+    # Assisted sign-in: how long a volunteer's ticket waits for the citizen, and how long the citizen's
+    # session on the volunteer's device then lasts (one access token, no refresh token).
+    assist_ticket_ttl_seconds: int = 5 * 60
+    assisted_session_seconds: int = 15 * 60
+    police_demo: bool = False  # serve /demo/police, the commune police's step (demo deployments only)
     clock: Clock = time.time
 
 
@@ -152,7 +165,7 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
                 "acr_values_supported": ACR_VALUES,
                 "claims_supported": [
                     "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr",
-                    "name", "birthdate", "gender", "personal_id", "bhyt_card",
+                    "name", "birthdate", "gender", "personal_id", "bhyt_card", "act",
                 ],
                 "ui_locales_supported": list(pages.LANGUAGES),
                 "claims_locales_supported": ["vi"],
@@ -166,7 +179,7 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
 
     def render_login(
         request: Request, *, status: int = 200, error: str | None = None, username: str = "",
-        headers: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None, assist_notice: str | None = None,
     ) -> HTMLResponse:
         query = dict(request.query_params)
         lang = pages.pick_language(query.get("ui_locales"))
@@ -174,7 +187,7 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
         csrf = secrets.token_urlsafe(24)
         html = pages.login_page(
             lang=lang, query=query, client_name=client.name if client else "", csrf=csrf,
-            error=error, username=username,
+            error=error, username=username, assist_notice=assist_notice,
         )
         response = HTMLResponse(html, status, headers=headers)
         response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="lax", path=cookie_path,
@@ -202,13 +215,46 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
             raise InvalidRequestError("malformed parameter")  # no redirect: the redirect URI may be the bad one
         return await run_in_threadpool(server.get_consent_grant, oauth_request)
 
+    def assist_ticket_of(oauth_request: StarletteOAuth2Request) -> str | None:
+        """The `assist_ticket` parameter of an assisted sign-in (in the query string, which the form keeps)."""
+        return oauth_request.payload.data.get("assist_ticket")
+
+    def assist_notice(request: Request, ticket: AssistTicket) -> str | None:
+        helper = store.account_by_sub(ticket.helper_sub)
+        if helper is None:
+            return None
+        _ = pages.translations(pages.pick_language(request.query_params.get("ui_locales"))).gettext
+        return _("You are signing in on the device of volunteer {name}. The assisted session ends by itself "
+                 "after {minutes} minutes.").format(name=helper.full_name, minutes=max(1, round(ticket.session_seconds / 60)))
+
+    def unusable_ticket_page(request: Request) -> HTMLResponse:
+        lang = pages.pick_language(request.query_params.get("ui_locales"))
+        _ = pages.translations(lang).gettext
+        log.info("refused an assisted sign-in: the ticket is unknown, used or expired")
+        return HTMLResponse(
+            pages.message_page(
+                lang=lang, title=_("This assisted sign-in cannot be used"),
+                message=_("The volunteer's sign-in link has already been used, has expired or is not valid. "
+                          "Ask the volunteer to start a new assisted sign-in."),
+            ),
+            400,
+        )
+
     @app.get("/authorize")
     async def authorize_form(request: Request) -> Response:
+        oauth_request = StarletteOAuth2Request(request)
         try:
-            await consent_grant(StarletteOAuth2Request(request))
+            await consent_grant(oauth_request)
         except OAuth2Error as error:
             return invalid_request_page(request, error)
-        return render_login(request)
+        ticket_value = assist_ticket_of(oauth_request)
+        if ticket_value is None:
+            return render_login(request)
+        ticket = await run_in_threadpool(store.peek_assist_ticket, ticket_value)
+        notice = await run_in_threadpool(assist_notice, request, ticket) if ticket else None
+        if notice is None:
+            return unusable_ticket_page(request)
+        return render_login(request, assist_notice=notice)
 
     def check_throttle(account_key: str, pair_key: str, address_key: str) -> int:
         """Seconds the caller must still wait before another attempt (0: go ahead)."""
@@ -247,9 +293,18 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
         except OAuth2Error as error:
             return invalid_request_page(request, error)
 
+        ticket_value = assist_ticket_of(oauth_request)
+        notice = None
+        if ticket_value is not None:
+            ticket = await run_in_threadpool(store.peek_assist_ticket, ticket_value)
+            notice = await run_in_threadpool(assist_notice, request, ticket) if ticket else None
+            if notice is None:
+                return unusable_ticket_page(request)
+
         cookie = request.cookies.get(CSRF_COOKIE, "")
         if not cookie or not hmac.compare_digest(cookie, form.get("csrf", "")):
-            return render_login(request, status=400, error=_("Your sign-in page expired. Please sign in again."))
+            return render_login(request, status=400, error=_("Your sign-in page expired. Please sign in again."),
+                                assist_notice=notice)
 
         username = form.get("username", "").strip()
         address = request.client.host if request.client else "unknown"
@@ -258,13 +313,29 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
             return render_login(
                 request, status=429, username=username, headers={"Retry-After": str(wait)},
                 error=_("Too many wrong attempts. Please wait {seconds} seconds and try again.").format(seconds=wait),
+                assist_notice=notice,
             )
         if account is None:
             return render_login(
                 request, status=401, username=username,
-                error=_("The personal ID number or the password is not correct."),
+                error=_("The personal ID number or the password is not correct."), assist_notice=notice,
             )
-        log.info("signed in: sub=%s level=%s", account.sub[:8], account.level)
+        if ticket_value is not None:
+            used = await run_in_threadpool(store.use_assist_ticket, ticket_value, account.sub)
+            if used is None:
+                left = await run_in_threadpool(store.peek_assist_ticket, ticket_value)
+                if left is not None and left.helper_sub == account.sub:  # the volunteer signed in themself
+                    return render_login(
+                        request, status=403, assist_notice=notice,
+                        error=_("A volunteer cannot sign in with their own assisted sign-in. The person being "
+                                "helped signs in here with their own personal ID number."),
+                    )
+                return unusable_ticket_page(request)
+            oauth_request.assisted_by = used
+            log.info("assisted sign-in: sub=%s helper=%s level=%s", account.sub[:8], used.helper_sub[:8],
+                     account.level)
+        else:
+            log.info("signed in: sub=%s level=%s", account.sub[:8], account.level)
         response = await run_in_threadpool(
             server.create_authorization_response, oauth_request, account, grant
         )
@@ -299,6 +370,26 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
         if claims is None:
             return JSONResponse({"active": False})
         return JSONResponse({"active": True, "token_type": "Bearer", **claims})
+
+    @app.post("/assist-tickets")
+    async def assist_tickets(request: Request) -> JSONResponse:
+        """For the API: a single-use ticket with which a citizen signs in on this volunteer's device."""
+        if not resource_server_authenticated(request.headers.get("authorization", "")):
+            return JSONResponse({"error": "invalid_client"}, 401, headers={"WWW-Authenticate": 'Basic realm="idp"'})
+        helper_sub = (await form_fields(request)).get("helper_sub", "")
+        helper = await run_in_threadpool(store.account_by_sub, helper_sub) if helper_sub else None
+        if helper is None:
+            return JSONResponse({"error": "invalid_request"}, 400, headers={"Cache-Control": "no-store"})
+        ticket = await run_in_threadpool(
+            store.create_assist_ticket, helper.sub, ttl_seconds=settings.assist_ticket_ttl_seconds,
+            session_seconds=settings.assisted_session_seconds,
+        )
+        log.info("assist ticket issued: helper=%s", helper.sub[:8])
+        return JSONResponse(
+            {"ticket": ticket, "expires_in": settings.assist_ticket_ttl_seconds,
+             "session_seconds": settings.assisted_session_seconds},
+            201, headers={"Cache-Control": "no-store"},
+        )
 
     def resource_server_authenticated(authorization: str) -> bool:
         scheme, _, credentials = authorization.partition(" ")
@@ -344,4 +435,74 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
             )
         )
 
+    if settings.police_demo:
+        add_police_demo(app, store, cookie_path, form_fields)
     return app
+
+
+def add_police_demo(
+    app: FastAPI, store: IdpStore, cookie_path: str, form_fields: Callable[[Request], Awaitable[dict[str, str]]],
+) -> None:
+    """`/demo/police`: the commune police raise an account to level 2 after checking the chip ID card
+    in person, and link the BHYT card. A demonstration: nobody signs in to use it."""
+    police_cookie_path = cookie_path.rstrip("/") + "/demo/police"
+
+    def render(request: Request, *, status: int = 200, error: str | None = None, personal_id: str = "",
+               card: str = "") -> HTMLResponse:
+        lang = pages.pick_language(request.query_params.get("ui_locales"))
+        csrf = secrets.token_urlsafe(24)
+        response = HTMLResponse(
+            pages.police_page(lang=lang, csrf=csrf, error=error, personal_id=personal_id, card=card), status)
+        response.set_cookie(POLICE_CSRF_COOKIE, csrf, httponly=True, samesite="strict", path=police_cookie_path,
+                            secure=request.url.scheme == "https")
+        return response
+
+    @app.get("/demo/police")
+    async def police_form(request: Request) -> HTMLResponse:
+        return render(request)
+
+    @app.post("/demo/police")
+    async def police_submit(request: Request) -> HTMLResponse:
+        form = await form_fields(request)
+        lang = pages.pick_language(request.query_params.get("ui_locales"))
+        _ = pages.translations(lang).gettext
+        personal_id = form.get("personal_id", "").strip()
+        card = "".join(form.get("bhyt_card", "").split()).upper()
+        shown = {"personal_id": personal_id[:12], "card": card[:20]}
+
+        cookie = request.cookies.get(POLICE_CSRF_COOKIE, "")
+        if not cookie or not hmac.compare_digest(cookie, form.get("csrf", "")):
+            return render(request, status=400, error=_("This page expired. Please fill in the form again."), **shown)
+        if not PERSONAL_ID.fullmatch(personal_id):
+            return render(request, status=400, error=_("The personal ID number has 12 digits."), **shown)
+        if form.get("checked_id_card") != "yes":
+            return render(request, status=400, **shown, error=_(
+                "Tick the box once you have compared the chip ID card with the person applying."))
+        if card and not BHYT_CARD.fullmatch(card):
+            return render(request, status=400, **shown, error=_(
+                "The BHYT card code has 15 characters: 2 letters and 13 digits, as printed on the card "
+                "(e.g. HT3010123456789)."))
+        account = await run_in_threadpool(store.account_by_personal_id, personal_id)
+        if account is None:
+            return render(request, status=404, **shown, error=_(
+                "No electronic identity account has this personal ID number."))
+        if card:
+            holder = await run_in_threadpool(store.account_by_bhyt_card, card)
+            if holder is not None and holder.sub != account.sub:
+                return render(request, status=409, **shown, error=_(
+                    "This BHYT card is already linked to another account."))
+
+        changes = []
+        if account.level < 2:
+            account = await run_in_threadpool(store.raise_to_level2, personal_id) or account
+            changes.append(_("Raised to level 2."))
+        else:
+            changes.append(_("The account was already at level 2."))
+        if card:
+            account = await run_in_threadpool(store.link_bhyt_card, personal_id, card) or account
+            changes.append(_("BHYT card {card} linked.").format(card=card))
+        log.info("police demo: sub=%s now level %s, card linked: %s", account.sub[:8], account.level,
+                 bool(account.bhyt_card))
+        response = HTMLResponse(pages.police_done_page(lang=lang, name=account.full_name, changes=changes))
+        response.delete_cookie(POLICE_CSRF_COOKIE, path=police_cookie_path)
+        return response

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request, grants
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .keys import ALGORITHM, public_jwks
-from .store import Account, IdpStore, StoredCode, StoredRefreshToken
+from .store import Account, AssistTicket, IdpStore, StoredCode, StoredRefreshToken
 
 SCOPES = ["openid", "profile", "offline_access"]
 ACR_VALUES = ["vneid:level1", "vneid:level2"]
@@ -113,6 +113,7 @@ class StarletteOAuth2Request(OAuth2Request):
         self._args = dict(request.query_params)
         self._form = form or {}
         self.payload = BasicOAuth2Payload({**self._args, **self._form})
+        self.assisted_by: AssistTicket | None = None  # set by the route once it consumed the ticket
 
     @property
     def args(self) -> dict[str, str]:
@@ -147,8 +148,18 @@ class SignInTokens:
     def family(self) -> str:
         raise NotImplementedError
 
+    def assisted_code(self) -> StoredCode | None:
+        """The code of an assisted sign-in (a citizen on a volunteer's device), else None."""
+        return None
+
     def generate_token(self, user=None, scope=None, grant_type=None, expires_in=None, include_refresh_token=True):
-        return self.server.issue_tokens(self.request.client, user, scope or "", self.family(), include_refresh_token)
+        code = self.assisted_code()
+        if code is None:
+            return self.server.issue_tokens(self.request.client, user, scope or "", self.family(), include_refresh_token)
+        # One access token for the whole assisted session, never longer, and nothing to renew it with:
+        # the volunteer's device keeps no credential of the citizen once the session is over.
+        return self.server.issue_assisted_tokens(self.request.client, user, without_offline_access(scope or ""),
+                                                 self.family(), code.helper_sub or "", code.assisted_until or 0)
 
 
 class CodeGrant(SignInTokens, grants.AuthorizationCodeGrant):
@@ -157,10 +168,16 @@ class CodeGrant(SignInTokens, grants.AuthorizationCodeGrant):
     def family(self) -> str:
         return self.request.authorization_code.code_hash
 
+    def assisted_code(self) -> StoredCode | None:
+        code: StoredCode = self.request.authorization_code
+        return code if code.helper_sub is not None else None
+
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
         server: OAuthServer = self.server
         data = request.payload.data
         account: Account = request.user
+        auth_time = int(server.store.clock())
+        assisted: AssistTicket | None = getattr(request, "assisted_by", None)
         server.store.save_code(
             code,
             server.code_ttl_seconds,
@@ -171,8 +188,10 @@ class CodeGrant(SignInTokens, grants.AuthorizationCodeGrant):
             code_challenge=data["code_challenge"],
             code_challenge_method=data["code_challenge_method"],
             sub=account.sub,
-            auth_time=int(server.store.clock()),
+            auth_time=auth_time,
             acr=account.acr,
+            helper_sub=assisted.helper_sub if assisted else None,
+            assisted_until=auth_time + assisted.session_seconds if assisted else None,
         )
 
     def query_authorization_code(self, code: str, client: Client) -> StoredCode | None:
@@ -200,6 +219,17 @@ class RefreshGrant(SignInTokens, grants.RefreshTokenGrant):
 
     def revoke_old_credential(self, refresh_token: StoredRefreshToken) -> None:
         self.server.store.rotate_out(refresh_token.token_hash)
+
+
+def without_offline_access(scope: str) -> str:
+    return " ".join(s for s in scope.split() if s != "offline_access")
+
+
+def actor_claim(helper: Account | None, helper_sub: str) -> dict[str, str]:
+    """RFC 8693 §4.1 `act`: who acts in the session besides the subject (here: whose device it is)."""
+    if helper is None:
+        return {"sub": helper_sub}
+    return {"sub": helper.sub, "name": helper.full_name, "personal_id": helper.personal_id}
 
 
 def user_claims(account: Account) -> dict:
@@ -236,6 +266,13 @@ class IdTokenExtension(OpenIDCode):
 
     def exists_nonce(self, nonce: str, request) -> bool:
         return False  # codes are single use, so a replayed nonce cannot mint a second token
+
+    def get_authorization_code_claims(self, authorization_code: StoredCode) -> dict:
+        claims = super().get_authorization_code_claims(authorization_code)
+        if authorization_code.helper_sub is not None:
+            claims["act"] = self.server.actor(authorization_code.helper_sub)
+            claims["sid"] = authorization_code.code_hash  # so signing out with this ID token ends the session
+        return claims
 
     def generate_user_info(self, user: Account, scope: str) -> UserInfo:
         return UserInfo(user_claims(user))
@@ -285,6 +322,8 @@ class LogoutEndpoint(EndSessionEndpoint):
         claims = end_session_request.id_token_claims
         if claims:
             self.server.store.revoke_families_of(claims["sub"], claims["aud"])
+            if claims.get("act") and isinstance(claims.get("sid"), str):
+                self.server.store.revoke_family(claims["sid"])  # an assisted session has no refresh token
 
 
 class OAuthServer(AuthorizationServer):
@@ -316,14 +355,37 @@ class OAuthServer(AuthorizationServer):
             token["refresh_token"] = secrets.token_urlsafe(32)
         return token
 
-    def access_token_for(self, user: Account, client: Client, family: str, scope: str = "openid profile") -> str:
+    def issue_assisted_tokens(
+        self, client: Client, user: Account, scope: str, family: str, helper_sub: str, session_ends_at: int
+    ) -> dict[str, str | int]:
+        """No refresh token; the access token names the helper and ends with the session."""
+        now = int(self.store.clock())
+        if session_ends_at <= now:
+            raise InvalidGrantError("The assisted session has ended.")
+        access_token = self.access_token_for(user, client, family, scope, expires_at=session_ends_at,
+                                             act=self.actor(helper_sub))
+        return {"token_type": "Bearer", "access_token": access_token, "expires_in": session_ends_at - now,
+                "scope": scope}
+
+    def actor(self, helper_sub: str) -> dict[str, str]:
+        return actor_claim(self.store.account_by_sub(helper_sub), helper_sub)
+
+    def access_token_for(
+        self, user: Account, client: Client, family: str, scope: str = "openid profile", *,
+        expires_at: int | None = None, act: dict[str, str] | None = None,
+    ) -> str:
         """An RFC 9068 JWT access token; `sid` names its sign-in, so revoking that sign-in reaches it."""
         now = int(self.store.clock())
-        claims = {
+        claims: dict[str, object] = {
             "iss": self.issuer, "sub": user.sub, "aud": client.audience, "client_id": client.client_id,
             "scope": scope, "acr": user.acr, "personal_id": user.personal_id, "name": user.full_name,
-            "iat": now, "exp": now + self.access_token_ttl_seconds, "jti": secrets.token_hex(16), "sid": family,
+            "iat": now, "exp": expires_at or now + self.access_token_ttl_seconds, "jti": secrets.token_hex(16),
+            "sid": family,
         }
+        if user.bhyt_card:
+            claims["bhyt_card"] = user.bhyt_card  # the API shows whether the card is linked
+        if act is not None:
+            claims["act"] = act
         header = {"alg": ALGORITHM, "kid": self.signing_key.kid, "typ": "at+jwt"}
         return jwt.encode(header, claims, self.signing_key, [ALGORITHM])
 

@@ -1,6 +1,7 @@
-"""The provider's own data: accounts, authorization codes, refresh tokens and login failures.
+"""The provider's own data: accounts, authorization codes, refresh tokens, assisted sign-in tickets
+and login failures.
 
-Codes and refresh tokens are stored only as SHA-256 hashes; passwords as scrypt hashes.
+Codes, refresh tokens and tickets are stored only as SHA-256 hashes; passwords as scrypt hashes.
 SQLite (one connection per thread) or PostgreSQL (a pool), through the server's storage layer;
 Authlib's hooks are synchronous and run in FastAPI's thread pool.
 """
@@ -79,6 +80,8 @@ class StoredCode:
     sub: str
     auth_time: int
     acr: str
+    helper_sub: str | None = None  # an assisted sign-in: the volunteer on whose device it happened
+    assisted_until: int | None = None  # ... and when its session ends (auth_time + the session's length)
 
     def get_redirect_uri(self) -> str:
         return self.redirect_uri
@@ -97,6 +100,14 @@ class StoredCode:
 
     def get_amr(self) -> list[str]:
         return ["pwd"]
+
+
+@dataclass(frozen=True)
+class AssistTicket:
+    """A volunteer's ticket for one sign-in of a citizen on the volunteer's device."""
+
+    helper_sub: str
+    session_seconds: int
 
 
 @dataclass(frozen=True)
@@ -188,6 +199,24 @@ def m002_token_families(db: Database) -> None:
     db.table("revoked_access_tokens").create({"jti": str, "expires_at": float}, pk="jti")
 
 
+@migrations(postgresql="""
+CREATE TABLE assist_tickets (
+    ticket_hash text PRIMARY KEY, helper_sub text, session_seconds integer, expires_at double precision,
+    used_at double precision);
+ALTER TABLE auth_codes ADD COLUMN helper_sub text;
+ALTER TABLE auth_codes ADD COLUMN assisted_until bigint;
+""")
+def m003_assisted_sign_in(db: Database) -> None:
+    """A volunteer's single-use ticket lets a citizen sign in on the volunteer's device; the code remembers
+    the volunteer, so the tokens can name them (RFC 8693 `act`) and end with the session."""
+    db.table("assist_tickets").create(
+        {"ticket_hash": str, "helper_sub": str, "session_seconds": int, "expires_at": float, "used_at": float},
+        pk="ticket_hash",
+    )
+    db.table("auth_codes").add_column("helper_sub", str)
+    db.table("auth_codes").add_column("assisted_until", int)
+
+
 _ACCOUNT_COLUMNS = ", ".join(Account.__dataclass_fields__)
 _CODE_COLUMNS = ", ".join(StoredCode.__dataclass_fields__)
 
@@ -231,9 +260,26 @@ class IdpStore(Store):
     def count_accounts(self) -> int:
         return self.value("SELECT count(*) FROM accounts")
 
+    def raise_to_level2(self, personal_id: str) -> Account | None:
+        """After the commune police checked the chip ID card in person; None for an unknown ID."""
+        with self.transaction() as db:
+            row = db.execute(f"UPDATE accounts SET level = 2 WHERE personal_id = ? RETURNING {_ACCOUNT_COLUMNS}",
+                             [personal_id]).fetchone()
+        return Account(*row) if row else None
+
+    def link_bhyt_card(self, personal_id: str, card: str) -> Account | None:
+        with self.transaction() as db:
+            row = db.execute(f"UPDATE accounts SET bhyt_card = ? WHERE personal_id = ? RETURNING {_ACCOUNT_COLUMNS}",
+                             [card, personal_id]).fetchone()
+        return Account(*row) if row else None
+
+    def account_by_bhyt_card(self, card: str) -> Account | None:
+        row = self.one(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE bhyt_card = ?", [card])
+        return Account(*row) if row else None
+
     # -- authorization codes
 
-    def save_code(self, code: str, ttl_seconds: int, **fields) -> None:
+    def save_code(self, code: str, ttl_seconds: int, **fields: Any) -> None:
         with self.transaction() as db:
             insert(db, "auth_codes", {"code_hash": token_hash(code), "expires_at": self.clock() + ttl_seconds,
                                       "used_at": None, **fields})
@@ -260,12 +306,42 @@ class IdpStore(Store):
             db.execute("DELETE FROM auth_codes WHERE expires_at < ?", [now - 3600])
             db.execute("DELETE FROM refresh_tokens WHERE expires_at < ?", [now])
             db.execute("DELETE FROM login_failures WHERE at < ?", [now - 3600])
+            db.execute("DELETE FROM assist_tickets WHERE expires_at < ?", [now - 3600])
             db.execute("DELETE FROM revoked_access_tokens WHERE expires_at < ?", [now])
             db.execute(
                 "DELETE FROM revoked_families WHERE revoked_at < ? "
                 "AND family NOT IN (SELECT family FROM refresh_tokens WHERE family IS NOT NULL)",
                 [now - 24 * 3600],
             )
+
+    # -- assisted sign-in tickets
+
+    def create_assist_ticket(self, helper_sub: str, *, ttl_seconds: int, session_seconds: int) -> str:
+        ticket = secrets.token_urlsafe(32)
+        with self.transaction() as db:
+            insert(db, "assist_tickets", {
+                "ticket_hash": token_hash(ticket), "helper_sub": helper_sub, "session_seconds": session_seconds,
+                "expires_at": self.clock() + ttl_seconds, "used_at": None,
+            })
+        return ticket
+
+    def peek_assist_ticket(self, ticket: str) -> AssistTicket | None:
+        """The ticket if it can still be used (unused, unexpired); it stays usable."""
+        row = self.one("SELECT helper_sub, session_seconds FROM assist_tickets "
+                       "WHERE ticket_hash = ? AND used_at IS NULL AND expires_at > ?", [token_hash(ticket), self.clock()])
+        return AssistTicket(*row) if row else None
+
+    def use_assist_ticket(self, ticket: str, citizen_sub: str) -> AssistTicket | None:
+        """Single use, atomically (one of two concurrent sign-ins gets it), and never for the helper
+        themself: their own sign-in leaves the ticket for the person they help."""
+        now = self.clock()
+        with self.transaction() as db:
+            row = db.execute(
+                "UPDATE assist_tickets SET used_at = ? WHERE ticket_hash = ? AND used_at IS NULL AND expires_at > ? "
+                "AND helper_sub <> ? RETURNING helper_sub, session_seconds",
+                [now, token_hash(ticket), now, citizen_sub],
+            ).fetchone()
+        return AssistTicket(*row) if row else None
 
     # -- refresh tokens
 
