@@ -19,6 +19,10 @@ class AppConfig:
     # The web app runs in the server's process and keeps the server's time (tests turn it).
     clock: Callable[[], float] = time.time
 
+    def guide_url(self, language: str) -> str:
+        """The printable guide for citizens (PDF, large type), public like the sign-in screen."""
+        return f"{self.api_url}/api/v1/guide.pdf?lang={language}"
+
     @classmethod
     def for_server(cls, public_url: str, idp_issuer: str | None = None,
                    clock: Callable[[], float] = time.time) -> AppConfig:

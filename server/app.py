@@ -15,9 +15,12 @@ from api_client.models import ErrorEnvelope
 from .errors import install_error_handlers
 from .gateway.service import Gateway
 from .request_limits import RequestLimits
-from .routes import book, check_in, gateway, record_visit
+from .routes import book, cards, check_in, gateway, guide, record_visit, volunteer
 from .security import IntrospectionClient, TokenVerifier
 from .storage import BookStore, CheckInStore, SubmissionStore, open_database
+from .storage.activation import ActivationStore
+from .storage.cards import CheckInCardStore
+from .storage.population import PopulationStore
 from .throttle import FailureThrottle
 
 
@@ -33,6 +36,7 @@ class ApiSettings:
     check_in_code_ttl_seconds: int = 5 * 60
     facility_keys_dir: Path | None = None  # stations' signing keys, for visits recorded in the app
     failed_redemptions_per_minute: int = 20
+    wrong_card_answers_per_quarter_hour: int = 5  # a card's 4-digit PIN: 5 guesses, then wait
     introspection: IntrospectionClient | None = None  # revocation reaches the API through the provider
     docs: bool = False  # Swagger UI loads its script from a CDN: for development only
 
@@ -54,9 +58,14 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     app.state.store = BookStore(database)
     app.state.check_ins = CheckInStore(database)
     app.state.submissions = SubmissionStore(database)
+    app.state.cards = CheckInCardStore(database)
+    app.state.activation = ActivationStore(database)
+    app.state.population = PopulationStore(database)
     app.state.gateway = Gateway(database, app.state.store, app.state.submissions, settings.clock)
     app.state.gateway.recover()  # envelopes a previous process archived but did not finish
     app.state.redeem_throttle = FailureThrottle(database, settings.failed_redemptions_per_minute, 60, settings.clock)
+    app.state.card_throttle = FailureThrottle(database, settings.wrong_card_answers_per_quarter_hour, 15 * 60,
+                                              settings.clock, scope="card")
     app.state.verifier = TokenVerifier(
         issuer=settings.idp_issuer, audience=settings.audience, http=settings.idp_http(), clock=settings.clock,
         introspection=settings.introspection,
@@ -73,6 +82,9 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     v1.include_router(book.router)
     v1.include_router(gateway.router)
     v1.include_router(record_visit.router)
+    v1.include_router(cards.router)
+    v1.include_router(volunteer.router)
+    v1.include_router(guide.router)
     error = {"model": ErrorEnvelope, "description": "The error envelope; `message` in the caller's language"}
     app.include_router(v1, responses={status: error for status in (400, 401, 403, 404, 409, 410, 413, 422, 429, 503)})
     return app

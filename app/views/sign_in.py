@@ -39,6 +39,9 @@ def SignInView():
 
     ft.use_effect(leave_when_signed_in, [state.me is not None])
 
+    async def open_guide():
+        await ft.UrlLauncher().launch_url(session.config.guide_url(state.language), web_only_window_name="_blank")
+
     async def sign_in():
         set_busy(True)
         try:
@@ -63,4 +66,7 @@ def SignInView():
         text(t("You need a level 2 electronic identity account (VNeID). "
                "Community digital-technology volunteers in your ward can help you activate it."), ui,
              size=ui.type.small, color=theme.MUTED),
+        ft.Semantics(identifier="guide-link", content=ft.TextButton(
+            t("How to use the health book (printable guide, PDF)"), icon=ft.Icons.MENU_BOOK,
+            height=theme.TOUCH_TARGET, on_click=open_guide)),
     ], ui)

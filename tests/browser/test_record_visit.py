@@ -85,6 +85,8 @@ def typed(page: Page, scope, label: str, value: str) -> None:
 
 def focus(page: Page, box) -> None:
     for attempt in range(6):  # a click while Flutter is still scrolling or redrawing can land beside the field
+        if attempt:  # another window of this browser (a journey's second person) may hold the focus
+            page.bring_to_front()
         bring_into_view(page, box)
         try:
             if attempt % 3 == 0:
