@@ -96,10 +96,10 @@ def create_stack(config: StackConfig, *, web: bool = True):
         if api_app.state.store.count_people() == 0:  # seeding is one transaction: none or all of it
             seed_pilot(api_app.state.store)
         seed_gateway_credentials(api_app.state.submissions, config.data_dir)  # each facility completed
-        seed_practitioners(api_app.state.store)
-        complete_staff(api_app.state.store)
         if api_app.state.population.count_residents() == 0:  # one transaction, like the pilot's books
             seed_demo_population(api_app.state.population)  # areas, residents, the facilities' communes
+        seed_practitioners(api_app.state.store)
+        complete_staff(api_app.state.store)  # after the areas: a volunteer's ward is named from them
 
     web_app = None
     if web:

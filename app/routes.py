@@ -6,6 +6,7 @@ import flet as ft
 
 from .views.access_log import AccessLogView
 from .views.callback import CallbackView
+from .views.check_in_card import CheckInCardView
 from .views.check_in_qr import CheckInQrView
 from .views.family import FamilyView
 from .views.history import HistoryView
@@ -20,12 +21,14 @@ from .views.sign_in import SignInView
 from .views.vaccinations import VaccinationsView
 from .views.visit_detail import VisitDetailView
 from .views.visits import VisitsView
+from .views.volunteer_desk import VolunteerDeskView
 
 ROUTES = [
     ft.Route(path="sign-in", component=SignInView),
     ft.Route(path="callback", component=CallbackView),  # phones: the deep link back from VNeID
     ft.Route(path="level-2", component=LevelUpgradeView),
     ft.Route(path="reception", component=ReceptionView),  # clinic staff: the scan desk
+    ft.Route(path="volunteer", component=VolunteerDeskView),  # community digital-technology volunteers
     ft.Route(path="record-visit", component=RecordVisitView),  # clinic staff without hospital software
     ft.Route(path="patients/:person_id", component=PatientBookView),  # medical staff, patient admitted today
     ft.Route(path="patients/:person_id/visits/:visit_id", component=PatientVisitView),
@@ -36,6 +39,7 @@ ROUTES = [
         ft.Route(path="history", component=HistoryView),
         ft.Route(path="vaccinations", component=VaccinationsView),
         ft.Route(path="qr", component=CheckInQrView),
+        ft.Route(path="card", component=CheckInCardView),  # a printed check-in card, for those without a phone
         ft.Route(path="access-log", component=AccessLogView),
         ft.Route(path="family", component=FamilyView),
         ft.Route(path="settings", component=SettingsView),

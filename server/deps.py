@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
-from api_client.models import CLINIC_ROLES, MEDICAL_ROLES, VIETNAM_TZ, StaffAssignment
+from api_client.models import CLINIC_ROLES, MEDICAL_ROLES, VIETNAM_TZ, StaffAssignment, StaffRole
 
 from .errors import identity_level_insufficient, not_authenticated, not_clinic_staff, not_found, not_medical_staff
 from .security import Caller
@@ -92,6 +92,19 @@ def get_clinic_staff(request: Request, caller: Level2CallerDep) -> ClinicStaff:
 
 
 ClinicStaffDep = Annotated[ClinicStaff, Depends(get_clinic_staff)]
+
+
+def get_scanning_caller(request: Request, caller: Level2CallerDep) -> Caller:
+    """Who may have a camera picture read for a QR code: a desk's staff, or a volunteer reading a
+    resident's chip ID card. It reads codes only; what a code opens is checked where it is used."""
+    for assignment in request.app.state.store.staff_assignments(caller.personal_id):
+        if (assignment.role in CLINIC_ROLES and assignment.facility_code) or (
+                assignment.role == StaffRole.VOLUNTEER and assignment.area and caller.assisted_by is None):
+            return caller
+    raise not_clinic_staff()
+
+
+ScanningCallerDep = Annotated[Caller, Depends(get_scanning_caller)]
 
 
 async def get_medical_staff(staff: ClinicStaffDep) -> ClinicStaff:

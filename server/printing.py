@@ -20,6 +20,7 @@ from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 from PIL import Image
 
 from api_client.identifiers import N_
+from api_client.models import CardSecondFactor
 from locales import DEFAULT_LANGUAGE, LANGUAGES, translations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -233,7 +234,8 @@ def check_in_card_pdf(*, code: str, first_name: str, second_factor: str, size: s
         raise ValueError(f"unknown card size {size!r}")
     language = _language(language)
     _ = translations(language).gettext
-    instruction = _(SHOW_CARD_PIN if second_factor == "pin" else SHOW_CARD_BIRTH_YEAR)
+    asked = SHOW_CARD_PIN if second_factor == CardSecondFactor.PIN else SHOW_CARD_BIRTH_YEAR
+    instruction = _(asked)
     lost, heading = _(LOST_CARD), _(CARD_HEADING)
     pdf = _document(ID1 if size == "id1" else A6, language, heading)
     pdf.add_page()

@@ -20,7 +20,8 @@ from .auth import AuthService, NativeSignIn
 from .book import BookService
 from .check_in import CheckInService
 from .offline_cache import KeyStore, OfflineCache, cache_key
-from .session import SessionService
+from .session import SessionService, SignedInServices
+from .volunteer import VolunteerService
 
 REFRESH_TOKEN_KEY = "sskdt.refresh_token"
 SessionContext: ft.ContextProvider[SessionService | None] = ft.create_context(None)
@@ -79,9 +80,18 @@ async def create_session(page: ft.Page, state: AppState, config: AppConfig, *, k
     auth = AuthService(oidc, token_store=token_store)
     client = HealthBookClient(shared_http(config.api_url, transport), token=auth.access_token,
                               language=state.language)
+
+    def assisted_services() -> SignedInServices:
+        """A citizen's session on a volunteer's device: no keystore, no cache, nothing written down."""
+        assisted_auth = AuthService(oidc)
+        assisted_client = HealthBookClient(shared_http(config.api_url, transport), token=assisted_auth.access_token,
+                                           language=state.language)
+        return SignedInServices(assisted_auth, BookService(assisted_client), CheckInService(assisted_client))
+
     return SessionService(page=page, state=state, config=config, oidc=oidc, auth=auth,
                           books=BookService(client, cache), check_in=CheckInService(client),
-                          preferences=ft.SharedPreferences(), native=native)
+                          volunteer=VolunteerService(client),
+                          preferences=ft.SharedPreferences(), native=native, assisted_services=assisted_services)
 
 
 __all__ = ["SessionContext", "SessionService", "create_session"]

@@ -5,25 +5,28 @@ Views call these; the flows talk to the services and put results into `AppState`
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import flet as ft
 
 from api_client.errors import ApiError, NotAuthenticated, Offline
-from api_client.models import Me
+from api_client.models import Me, StaffRole
 from api_client.oidc import OidcClient, SignInError, Tokens
 
 from ..config import AppConfig
 from ..i18n import Translator
-from ..state import AppState
+from ..state import AppState, AssistedSession
 from . import preferences
 from .auth import AuthlibAuthorization, AuthService, NativeSignIn, VneidProvider
 from .book import BookService
 from .check_in import CheckInService
 from .preferences import PreferenceStore
+from .volunteer import VolunteerService
 
 log = logging.getLogger("app.session")
 
@@ -46,6 +49,23 @@ def user_message(error: Exception, t: Translator) -> str:
 
 
 @dataclass
+class SignedInServices:
+    """What one sign-in talks through; an assisted session gets its own, with no keystore and no cache."""
+
+    auth: AuthService
+    books: BookService
+    check_in: CheckInService | None
+
+
+@dataclass
+class SetAside:
+    """The volunteer's own sign-in, kept in memory while a citizen uses the volunteer's device."""
+
+    services: SignedInServices
+    me: Me
+
+
+@dataclass
 class SessionService:
     page: ft.Page
     state: AppState
@@ -54,8 +74,13 @@ class SessionService:
     auth: AuthService
     books: BookService
     check_in: CheckInService | None = None
+    volunteer: VolunteerService | None = None
     preferences: PreferenceStore | None = None
     native: NativeSignIn | None = None  # phones; the web uses page.login
+    # A fresh set of services for an assisted session (given by create_session).
+    assisted_services: Callable[[], SignedInServices] | None = None
+    set_aside: SetAside | None = None
+    assist_pending: bool = False
 
     @property
     def t(self) -> Translator:
@@ -75,18 +100,19 @@ class SessionService:
 
     # ---------------------------------------------------------------- sign in
 
-    async def sign_in(self) -> None:
+    async def sign_in(self, assist_ticket: str | None = None) -> None:
         self.state.sign_in_error = None
         try:
             if self.native:
-                await self.native.start(ui_locales=self.state.language)
+                await self.native.start(ui_locales=self.state.language, assist_ticket=assist_ticket)
                 return
             metadata = await self.oidc.metadata()
         except (Offline, SignInError) as error:
             self.state.sign_in_failed(self.t("The VNeID sign-in service cannot be reached. Try again later."))
             log.info("sign-in could not start: %s", type(error).__name__)
             return
-        provider = VneidProvider(self.oidc, metadata, self.config.redirect_url, ui_locales=self.state.language)
+        provider = VneidProvider(self.oidc, metadata, self.config.redirect_url, ui_locales=self.state.language,
+                                 assist_ticket=assist_ticket)
         # Same tab, not a popup: phone browsers block popups opened after a server round trip.
         await self.page.login(provider, authorization=AuthlibAuthorization, redirect_to_page=True,
                               on_open_authorization_url=open_in_same_tab)
@@ -96,6 +122,7 @@ class SessionService:
         if event.error or not isinstance(authorization, AuthlibAuthorization) or authorization.tokens is None:
             log.info("web sign-in failed: %s", event.error_description or event.error)
             self.state.sign_in_failed(self.t("Sign-in did not complete. Please try again."))
+            self.assist_pending = False
             return
         await self.signed_in(authorization.tokens)
 
@@ -109,6 +136,10 @@ class SessionService:
         await self.signed_in(tokens)
 
     async def signed_in(self, tokens: Tokens) -> None:
+        if self.assist_pending:
+            self.assist_pending = False
+            await self.begin_assisted(tokens)
+            return
         await self.auth.accept(tokens)
         try:
             me = await self.books.me()
@@ -177,8 +208,73 @@ class SessionService:
         await self.remember()
 
     async def remember(self) -> None:
-        if self.preferences:
+        if self.preferences and self.set_aside is None:  # an assisted session leaves nothing on the device
             await preferences.remember(self.preferences, self.state)
+
+    # ---------------------------------------------------------------- assisted session
+
+    async def start_assisted(self) -> str | None:
+        """A volunteer lends this device: the citizen signs in themself, with the provider's ticket that
+        marks the sign-in as assisted. Returns what went wrong, in words, or None."""
+        if self.state.me is None or self.assisted_services is None or self.set_aside is not None:
+            return self.t("Something went wrong. Please try again.")
+        try:
+            ticket = await self.books.client.assist_ticket()
+        except (ApiError, Offline) as error:
+            return user_message(error, self.t)
+        self.assist_pending = True
+        await self.sign_in(assist_ticket=ticket.ticket)
+        return None
+
+    async def begin_assisted(self, tokens: Tokens) -> None:
+        """The citizen is back from the provider: their session runs on services of its own, the
+        volunteer's waits in memory."""
+        helper_me = self.state.me
+        act = tokens.claims.get("act")
+        if helper_me is None or self.assisted_services is None or not isinstance(act, dict):
+            self.state.sign_in_failed(self.t("Sign-in did not complete. Please try again."))
+            return
+        self.set_aside = SetAside(SignedInServices(self.auth, self.books, self.check_in), helper_me)
+        services = self.assisted_services()
+        self.auth, self.books, self.check_in = services.auth, services.books, services.check_in
+        await self.auth.accept(tokens)
+        try:
+            me = await self.books.me()
+        except (ApiError, Offline) as error:
+            await self.hand_back()
+            self.state.sign_in_failed(user_message(error, self.t))
+            return
+        until = me.assisted_until or datetime.fromtimestamp(tokens.expires_at, UTC)
+        self.state.signed_out()
+        self.state.sign_in_completed(me)
+        self.state.assisted = AssistedSession(me.full_name, me.assisted_by or str(act.get("name", "")), until)
+        self.page.run_task(self._hand_back_at, until)
+        if me.identity_level >= 2:
+            self.state.loading()
+            self.page.run_task(self.load_book)
+        await self.navigate(landing_route(me))
+
+    async def _hand_back_at(self, until: datetime) -> None:
+        await asyncio.sleep(max(0.0, (until - datetime.now(UTC)).total_seconds()))
+        if self.state.assisted is not None and self.state.assisted.until == until:
+            await self.hand_back()
+
+    async def hand_back(self) -> None:
+        """The end of an assisted session: its codes cancelled, its sign-in revoked at the provider, and
+        everything of the citizen erased from this device; the volunteer's desk comes back."""
+        aside = self.set_aside
+        if aside is None:
+            return
+        if self.check_in and self.state.me and self.state.me.can_read_book:
+            with contextlib.suppress(ApiError, Offline):
+                await self.check_in.cancel_all()
+        await self.auth.sign_out()
+        self.books.forget()
+        self.auth, self.books, self.check_in = aside.services.auth, aside.services.books, aside.services.check_in
+        self.set_aside = None
+        self.state.signed_out()
+        self.state.sign_in_completed(aside.me)
+        await self.navigate(landing_route(aside.me))
 
     # ---------------------------------------------------------------- sign out
 
@@ -186,7 +282,11 @@ class SessionService:
         """Revoke the sign-in at the provider and forget everything here (tokens, cached books).
 
         No trip to the provider's logout page: it keeps no browser session, and a tab that leaves
-        and comes back can be shown the page it left (seen in Flet 1.0.5)."""
+        and comes back can be shown the page it left (seen in Flet 1.0.5). In an assisted session,
+        signing out is handing the device back."""
+        if self.set_aside is not None:
+            await self.hand_back()
+            return
         if self.check_in and self.state.me and self.state.me.can_read_book:
             # A QR shown before signing out must not check anybody in after it; if this fails,
             # the codes expire within minutes by themselves.
@@ -200,10 +300,13 @@ class SessionService:
 
 
 def landing_route(me: Me) -> str:
-    """Where a signed-in person starts: the upgrade guidance, the reception desk, or their book."""
+    """Where a signed-in person starts: the upgrade guidance, the reception desk, the volunteer's desk,
+    or their book."""
     if me.identity_level < 2:
         return "/level-2"
-    return "/reception" if me.clinic_assignment else "/"
+    if me.clinic_assignment:
+        return "/reception"
+    return "/volunteer" if any(role.role == StaffRole.VOLUNTEER for role in me.roles) else "/"
 
 
 def locale_configuration(language: str) -> ft.LocaleConfiguration:

@@ -37,6 +37,7 @@ from ..deps import (
     Level2CallerDep,
     OwnPersonId,
     ReadablePersonId,
+    ScanningCallerDep,
     StoreDep,
     readable_person_id,
 )
@@ -244,7 +245,7 @@ def today_queue(request: Request, staff: ClinicStaffDep, check_ins: CheckInsDep)
 
 @router.post("/clinic/qr-decode", openapi_extra={
     "requestBody": {"content": {"image/jpeg": {}, "image/png": {}}, "required": True}})
-async def decode_qr(request: Request, staff: ClinicStaffDep) -> dict[str, str]:
+async def decode_qr(request: Request, scanner: ScanningCallerDep) -> dict[str, str]:
     """Camera scanning: the app sends a picture every half second; zxing-cpp finds the code here,
     so phones need no barcode library of their own."""
     import zxingcpp
