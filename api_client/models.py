@@ -997,9 +997,14 @@ class AssistTicket(ResponseModel):
 
 
 class CheckInCardRequest(RequestModel):
+    """With a `pin`, the counter asks for it; without, for the birth year."""
+
     person_id: str | None = Field(default=None, max_length=64)  # a dependent's; the caller's own by default
-    second_factor: CardSecondFactor = CardSecondFactor.BIRTH_YEAR
     pin: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
+
+    @property
+    def second_factor(self) -> CardSecondFactor:
+        return CardSecondFactor.PIN if self.pin else CardSecondFactor.BIRTH_YEAR
 
 
 class CheckInCard(ResponseModel):

@@ -28,10 +28,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server.storage.hashing import verify_secret
+
 from . import pages
 from .keys import ALGORITHM, load_or_create_signing_key, public_jwks
 from .oauth import ACR_VALUES, SCOPES, Client, OAuthServer, StarletteOAuth2Request, user_claims
-from .store import Account, AssistTicket, Clock, IdpStore, verify_password
+from .store import Account, AssistTicket, Clock, IdpStore
 
 log = logging.getLogger("idp_mock")
 
@@ -276,7 +278,7 @@ def create_idp_app(settings: IdpSettings) -> FastAPI:
         if wait:
             return None, wait
         account = store.account_by_personal_id(username)
-        if not verify_password(password, account.password_hash if account else None):
+        if not verify_secret(password, account.password_hash if account else None):
             store.record_login_failure(account_key, pair_key, address_key)
             return None, 0
         store.clear_login_failures(pair_key)

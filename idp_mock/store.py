@@ -8,9 +8,7 @@ Authlib's hooks are synchronous and run in FastAPI's thread pool.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import secrets
 import time
 import uuid
@@ -23,28 +21,10 @@ from sqlite_utils import Database
 
 from server.storage.db import Database as BookDatabase
 from server.storage.db import Store, insert, insert_all, open_database_at
+from server.storage.hashing import hash_secret as hash_password
 from server.storage.migrating import MigrationSet
 
 Clock = Callable[[], float]
-
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
-    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
-
-
-def verify_password(password: str, stored: str | None) -> bool:
-    """Constant work whether or not the account exists, so timing does not reveal IDs."""
-    if stored is None:
-        hashlib.scrypt(password.encode(), salt=b"\0" * 16, **_SCRYPT)
-        return False
-    _, salt_b64, digest_b64 = stored.split("$")
-    digest = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt_b64), **_SCRYPT)
-    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
-
 
 def token_hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()

@@ -11,14 +11,13 @@ from api_client.client import HealthBookClient
 from api_client.models import (
     AccessLogEntry,
     CardPrompt,
-    CardSecondFactor,
+    CheckIn,
     CheckInCard,
     CheckInCardRequest,
-    IssuedCheckInCard,
-    CheckIn,
     CheckInCode,
     CheckInCodeState,
     HealthBook,
+    IssuedCheckInCard,
     QueueEntry,
     RecordVisitRequest,
     RecordVisitResult,
@@ -62,10 +61,9 @@ class CheckInService:
 
     # the citizen's printed cards
 
-    async def issue_card(self, person_id: str | None, second_factor: CardSecondFactor,
-                         pin: str | None) -> IssuedCheckInCard:
-        return await self.client.issue_check_in_card(
-            CheckInCardRequest(person_id=person_id, second_factor=second_factor, pin=pin))
+    async def issue_card(self, person_id: str | None, pin: str | None) -> IssuedCheckInCard:
+        """Without a PIN, the counter asks for the birth year."""
+        return await self.client.issue_check_in_card(CheckInCardRequest(person_id=person_id, pin=pin))
 
     async def cards(self, person_id: str) -> list[CheckInCard]:
         return [card for card in await self.client.check_in_cards() if card.person_id == person_id]

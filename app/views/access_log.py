@@ -47,7 +47,8 @@ def AccessLogView():
     else:
         controls += [
             ft.Semantics(identifier="access-entry", container=True, content=card([
-                text(row.when, ui, bold=True), text(row.who, ui), text(row.where, ui, color=theme.PRIMARY),
+                text(row.when, ui, bold=True), text(row.who, ui),
+                *([text(row.where, ui, color=theme.PRIMARY)] if row.where else []),  # a volunteer has no facility
                 text(row.what, ui, size=ui.type.small, color=theme.MUTED),
             ]))
             for row in build_access_log(entries, t)

@@ -11,6 +11,7 @@ from functools import partial
 import flet as ft
 
 from api_client.errors import ApiError, Offline
+from api_client.identifiers import N_
 from api_client.models import CardSecondFactor
 
 from .. import theme
@@ -19,7 +20,7 @@ from ..services import SessionContext
 from ..services.session import user_message
 from ..viewmodels.check_in_card import card_rows, pin_problem
 
-SIZES = (("id1", "Download the card (ID card size)"), ("a6", "Download the A6 sheet"))
+SIZES = (("id1", N_("Download the card (ID card size)")), ("a6", N_("Download the A6 sheet")))
 
 
 @ft.component
@@ -55,7 +56,7 @@ def CheckInCardView():
         set_busy(True)
         try:
             own = state.me is not None and person_id == state.me.person_id
-            new = await session.check_in.issue_card(None if own else person_id, chosen,
+            new = await session.check_in.issue_card(None if own else person_id,
                                                     pin if chosen is CardSecondFactor.PIN else None)
             set_issued(new)
             set_pin("")

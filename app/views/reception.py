@@ -295,7 +295,7 @@ def ReceptionView():
     ]
     header: ft.Control = ft.Row([title, *tools]) if ui.wide else ft.Column([title, ft.Row(tools, wrap=True)])
     scan_field = ft.TextField(
-        key=f"scan-{scans}", autofocus=True, label=t("Scan or type the patient's code or number"),
+        key=f"scan-{scans}", autofocus=card_prompt is None, label=t("Scan or type the patient's code or number"),
         hint_text=t("Health book QR, chip ID card, 12-digit ID or BHYT number"), prefix_icon=ft.Icons.QR_CODE_SCANNER,
         on_submit=submitted, text_size=ui.type.body, disabled=busy, expand=True,
     )

@@ -9,13 +9,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
 
-from api_client.identifiers import N_
 from api_client.models import (
     ActivationStep,
     CardPrintRequest,
     CardPrompt,
     CardRedeemRequest,
-    CardSecondFactor,
     CheckIn,
     CheckInCard,
     CheckInCardRequest,
@@ -25,7 +23,7 @@ from api_client.models import (
 from locales import negotiate
 
 from ..deps import ClinicStaffDep, Level2CallerDep, OwnPersonId, StoreDep, readable_person_id
-from ..errors import ApiError, card_refused, check_in_not_found, not_found, too_many_attempts
+from ..errors import card_refused, check_in_not_found, not_found, too_many_attempts
 from ..storage import new_id
 from ..storage.activation import StepDoneBy
 from ..storage.cards import CheckInCardStore
@@ -60,9 +58,6 @@ def issue_card(request: Request, caller: Level2CallerDep, own_person_id: OwnPers
     """A new card for the caller or a dependent. The code is in this answer only: print it now."""
     body = body or CheckInCardRequest()
     person_id = readable_person_id(store, own_person_id, body.person_id or own_person_id)
-    if body.second_factor is CardSecondFactor.PIN and not body.pin:
-        raise ApiError(422, "pin_required", N_("Choose a 4-digit PIN for the card, or use the birth year instead."),
-                       details=[{"field": "pin", "message": N_("Enter 4 digits.")}])
     person = store.person(person_id)
     if person is None:
         raise not_found("book")
