@@ -1026,3 +1026,91 @@ class IssuedCheckInCard(CheckInCard):
 class CardPrintRequest(RequestModel):
     code: str = Field(min_length=1, max_length=200)
     size: Literal["id1", "a6"] = "id1"
+
+
+# ---------------------------------------------------------------- the pilot report for officials
+
+
+class ReportPeriodKind(StrEnum):
+    MONTH = "month"  # 2026-11
+    HALF_YEAR = "half_year"  # 2026-H1
+    YEAR = "year"  # 2026
+    RANGE = "range"  # 2026-01-15..2026-03-31
+
+
+class ReportPeriod(ResponseModel):
+    label: str  # as asked: 2026-11, 2026-H1, 2026, 2026-01-15..2026-03-31
+    kind: ReportPeriodKind
+    start: date  # first day
+    end: date  # last day, included
+
+
+class IndicatorDefinition(ResponseModel):
+    """What a figure means, shown next to it (msgids translated for the reader)."""
+
+    id: str
+    name: str
+    definition: str
+    numerator: str | None = None
+    denominator: str | None = None
+    unit: Literal["count", "percent", "hours", "seconds"]
+    target: float | None = None  # the plans' target, e.g. 95 (%)
+    levels: list[AreaLevel | Literal["facility"]]  # where it is computed
+
+
+class IndicatorValue(ResponseModel):
+    value: float | None = None  # None: not computed here, or hidden (`suppressed`)
+    numerator: int | None = None
+    denominator: int | None = None
+    suppressed: bool = False  # a count under 5 people, shown as "< 5"
+    previous: float | None = None  # the same figure for the previous period
+    previous_suppressed: bool = False
+
+
+class ReportUnit(ResponseModel):
+    code: str  # area code, or the facility's code
+    name: str
+    level: AreaLevel | Literal["facility"]
+    parent_code: str | None = None  # a facility's commune; a commune's district; ...
+    public: bool | None = None  # facilities: public or non-public
+    values: dict[str, IndicatorValue]
+
+
+class RefusalReason(ResponseModel):
+    field: str  # e.g. XML1.MA_THE_BHYT, or "signature"
+    count: int
+
+
+class MonthTrend(ResponseModel):
+    month: str  # YYYY-MM
+    visits: int
+    check_ins: int
+
+
+class ReportAssessment(ResponseModel):
+    """The official's own sections of the report; "Kết quả thực hiện" is the figures."""
+
+    effectiveness: str = ""  # Đánh giá hiệu quả
+    difficulties: str = ""  # Khó khăn, vướng mắc
+    proposals: str = ""  # Đề xuất, kiến nghị
+    written_by: str | None = None
+    written_at: datetime | None = None
+
+
+class ReportAssessmentUpdate(RequestModel):
+    effectiveness: str = Field(default="", max_length=20_000)
+    difficulties: str = Field(default="", max_length=20_000)
+    proposals: str = Field(default="", max_length=20_000)
+
+
+class PilotReport(ResponseModel):
+    area: Area
+    period: ReportPeriod
+    previous_period: ReportPeriod
+    generated_at: datetime
+    indicators: list[IndicatorDefinition]
+    units: list[ReportUnit]  # the area first, then every unit under it (districts, communes, facilities)
+    refusal_reasons: list[RefusalReason]  # the most frequent, for the whole area
+    silent_facilities: list[str]  # codes of facilities of the area that sent nothing in the period
+    trend: list[MonthTrend]  # the twelve months up to the period's end
+    assessment: ReportAssessment

@@ -17,7 +17,9 @@ from typing import Any
 from api_client.identifiers import N_
 
 from ..storage.books import NewerVersionStored
+from ..storage.db import Connection
 from ..storage.protocols import BookRepository, SubmissionRepository, UnitOfWork
+from ..storage.report_counts import count, latency_bucket
 from .records import read_record
 from .signing import verify_envelope
 from .xml130 import MAX_ENVELOPE_BYTES, Envelope, SubmissionRefused, parse_safely, read_envelope
@@ -92,7 +94,9 @@ class Gateway:
             "waiting_identification": sum(r["status"] == "waiting_identification" for r in records),
             "records": records,
         }
-        self.submissions.finish(submission_id, "processed", json.dumps(receipt, ensure_ascii=False))
+        with self.unit_of_work.transaction() as db:  # the report's counts and the receipt: both or neither
+            count_outcomes(db, records, facility_code, received_at, datetime.fromtimestamp(self.clock(), UTC))
+            self.submissions.finish(submission_id, "processed", json.dumps(receipt, ensure_ascii=False))
         log.info("envelope %s from %s: %d accepted, %d rejected", submission_id[:8], facility_code,
                  receipt["accepted"], receipt["rejected"])
         return receipt
@@ -128,7 +132,7 @@ class Gateway:
                         "visit_id": None, "person_created": False}
             person = outcome.person
             assert person is not None, "an identified record always names its person"
-            with self.unit_of_work.transaction():
+            with self.unit_of_work.transaction() as db:
                 person_id = self.books.person_id_for(person.personal_id)
                 created = person_id is None
                 if person_id is None:
@@ -140,6 +144,9 @@ class Gateway:
                     self.books.follow_card(person_id, outcome.card, facility_code=facility_code,
                                            source_key=ma_lk, visit_started_at=visit.started_at)
                 self.submissions.release_identified(facility_code, ma_lk)
+                if visit.ended_at is not None:  # NGAY_RA to receipt, for the report's 24-hour share
+                    count(db, received_at, "end_to_receipt",
+                          latency_bucket((received_at - visit.ended_at).total_seconds()), facility_code=facility_code)
         except NewerVersionStored as newer:
             return refused(N_("A newer version of this record (made {newer}) was received before; this older "
                               "one was not stored."), "THONGTINHOSO.NGAYLAP", newer=newer.stored_version)
@@ -177,6 +184,20 @@ class Gateway:
                 "code": "quarantined", "reason": type(error).__name__,
                 "message": N_("This envelope could not be processed because of an error on our side. It is kept "
                               "and our operators have been told; you do not need to send it again.")}))
+
+
+def count_outcomes(db: Connection, records: list[dict[str, Any]], facility_code: str, received_at: datetime,
+                   finished_at: datetime) -> None:
+    """Records accepted, refused (and by which field), waiting for identification; and for the accepted,
+    receipt to visible in the book."""
+    for record in records:
+        count(db, received_at, "record", record["status"], facility_code=facility_code)
+        if record["status"] == "rejected":
+            for field in {error.get("field") or "HOSO" for error in record["errors"]}:
+                count(db, received_at, "refusal", field, facility_code=facility_code)
+        elif record["status"] == "accepted":
+            count(db, received_at, "receipt_to_visible",
+                  latency_bucket((finished_at - received_at).total_seconds()), facility_code=facility_code)
 
 
 def record_version(created_on: str, signed_at: datetime | None) -> str | None:

@@ -89,10 +89,11 @@ def _visit(store: BookRepository, person_id: str, visit_id: str) -> JSONResponse
 @router.get("/me/book", response_model=HealthBook)
 def read_own_book(person_id: OwnPersonId, store: StoreDep, caller: Level2CallerDep, request: Request) -> JSONResponse:
     """The citizen's own book; its first opening is a step of their activation."""
-    helper = caller.assisted_by
+    helper, moment = caller.assisted_by, request.app.state.settings.clock()
     request.app.state.activation.record_steps(
-        caller.personal_id, [ActivationStep.BOOK_OPENED], request.app.state.settings.clock(), observed=True,
+        caller.personal_id, [ActivationStep.BOOK_OPENED], moment, observed=True,
         done_by=StepDoneBy(helper.personal_id, helper.full_name, None) if helper else None)
+    request.app.state.activation.book_opened(person_id, caller.personal_id, moment)
     return _book(store, person_id)
 
 

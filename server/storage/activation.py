@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from api_client.models import ActivationStep
 
 from .db import Store
+from .report_counts import count, month_of
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,18 @@ class ActivationStore(Store):
                     [personal_id, step.value, at, int(observed), by.helper_personal_id, by.helper_name,
                      by.commune_code],
                 )
+
+    def book_opened(self, person_id: str, personal_id: str, moment: float) -> None:
+        """The owner opened their book: counted once a month per person, in their commune of the register."""
+        month = month_of(moment)
+        if self.value("SELECT book_opened_month FROM people WHERE id = ?", [person_id]) == month:
+            return
+        with self.transaction() as db:
+            if db.execute("UPDATE people SET book_opened_month = ? WHERE id = ? AND "
+                          "(book_opened_month IS NULL OR book_opened_month <> ?)", [month, person_id, month]).rowcount:
+                commune = db.execute("SELECT commune_code FROM residents WHERE personal_id = ?",
+                                     [personal_id]).fetchone()
+                count(db, moment, "book_opened", commune_code=commune[0] if commune else "")
 
     def steps_of(self, personal_id: str) -> dict[ActivationStep, StepRecord]:
         rows = self.all(

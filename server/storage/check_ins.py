@@ -19,6 +19,7 @@ from api_client.models import VIETNAM_TZ, CheckInCodeStatus, CheckInMethod, Chec
 
 from .books import IDENTITY_AND_ALLERGIES_SQL
 from .db import Connection, Dialect, Store, insert
+from .report_counts import count, month_of
 
 CODE_PREFIX = "SSKDT:"  # QR alphanumeric mode: upper case, digits and ':' keep the symbol small
 
@@ -145,7 +146,7 @@ class CheckInStore(Store):
                 "facility_code": check_in["facility_code"], "staff": check_in["staff_personal_id"],
                 "at": moment.isoformat(timespec="seconds"), "day": moment.astimezone(VIETNAM_TZ).date().isoformat(),
                 "scanned": CheckInStatus.SCANNED.value, "actor_name": actor["name"], "actor_role": actor["role"],
-                "actor_facility": actor["facility_code"],
+                "actor_facility": actor["facility_code"], "month": month_of(moment),
             }).fetchone()
             if claimed is None:
                 row = db.execute("SELECT expires_at, used_at, revoked_at FROM check_in_codes WHERE code_hash = ?",
@@ -287,6 +288,7 @@ class CheckInStore(Store):
 
 def _insert_check_in(db: Connection, person_id: str, moment: datetime, check_in: dict[str, Any],
                      method: CheckInMethod, code_id: str | None) -> None:
+    count(db, moment, "check_in", method, facility_code=check_in["facility_code"])
     db.execute(
         "INSERT INTO check_ins (id, person_id, facility_code, staff_personal_id, code_id, checked_at, day, "
         "status, queue_number, admitted_at, method, queue_status) "
@@ -299,6 +301,7 @@ def _insert_check_in(db: Connection, person_id: str, moment: datetime, check_in:
 
 def _log_read(db: Connection, person_id: str, moment: datetime, actor: dict[str, Any], what: str, purpose: str,
               method: CheckInMethod | None, code_id: str | None) -> None:
+    count(db, moment, "read", purpose, facility_code=actor["facility_code"])
     db.execute(
         "INSERT INTO access_log (person_id, at, actor_name, actor_role, facility_code, what, code_id, purpose, "
         "method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -323,6 +326,13 @@ WITH claimed AS (
     SELECT person_id, %(at)s, %(actor_name)s, %(actor_role)s, %(actor_facility)s, 'patient_summary', id,
            'check_in', 'book_qr'
     FROM claimed
+), counted AS (  -- the report's counts, as report_counts.count writes them
+    INSERT INTO report_counts (month, commune_code, facility_code, indicator, key, value)
+    SELECT %(month)s, coalesce((SELECT commune_code FROM facilities WHERE code = %(facility_code)s), ''),
+           %(facility_code)s, indicator, key, 1
+    FROM claimed, (VALUES ('check_in', 'book_qr'), ('read', 'check_in')) AS counted (indicator, key)
+    ON CONFLICT (month, commune_code, facility_code, indicator, key)
+    DO UPDATE SET value = report_counts.value + excluded.value
 )
 SELECT person_id FROM claimed
 """

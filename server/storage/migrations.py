@@ -341,5 +341,32 @@ def m011_areas_residents_activation_and_cards(db: Database) -> None:
         {"session_id": str, "person_id": str, "helper_personal_id": str, "started_at": str}, pk="session_id")
 
 
+@migrations(postgresql="""
+CREATE TABLE report_counts (
+    month text NOT NULL, commune_code text NOT NULL, facility_code text NOT NULL, indicator text NOT NULL,
+    key text NOT NULL, value bigint NOT NULL, PRIMARY KEY (month, commune_code, facility_code, indicator, key));
+CREATE INDEX report_counts_commune ON report_counts (commune_code, month);
+CREATE TABLE report_assessments (
+    area_code text NOT NULL, period text NOT NULL, effectiveness text, difficulties text, proposals text,
+    written_by text, written_at text, PRIMARY KEY (area_code, period));
+ALTER TABLE facilities ADD COLUMN public integer;
+ALTER TABLE people ADD COLUMN book_opened_month text;
+""")
+def m012_report_counts_and_assessments(db: Database) -> None:
+    """What the pilot report counts, counted when it happens: per month, commune and facility ('' when
+    none), an indicator and a key (a check-in method, a read's purpose, a refusal's field, a latency
+    bucket); numbers only, nobody's data. The officials' written sections of each report; whether a
+    facility is public; the month a person last opened their own book (so each counts once a month)."""
+    db.execute("CREATE TABLE report_counts (month TEXT NOT NULL, commune_code TEXT NOT NULL, facility_code TEXT "
+               "NOT NULL, indicator TEXT NOT NULL, key TEXT NOT NULL, value INTEGER NOT NULL, "
+               "PRIMARY KEY (month, commune_code, facility_code, indicator, key))")
+    db.execute("CREATE INDEX report_counts_commune ON report_counts (commune_code, month)")
+    db.table("report_assessments").create(
+        {"area_code": str, "period": str, "effectiveness": str, "difficulties": str, "proposals": str,
+         "written_by": str, "written_at": str}, pk=("area_code", "period"))
+    db.table("facilities").add_column("public", int)
+    db.table("people").add_column("book_opened_month", str)
+
+
 def apply(database: BookDatabase) -> None:
     migrations.apply(database)

@@ -24,12 +24,13 @@ from api_client.models import (
 
 from .books import BookParts
 from .check_ins import Admission, IdentityOnFile, Redemption
+from .db import Connection
 
 
 class UnitOfWork(Protocol):
     """Everything done inside `transaction()`, through any repository, is one commit or none."""
 
-    def transaction(self) -> AbstractContextManager[object]: ...
+    def transaction(self) -> AbstractContextManager[Connection]: ...
 
 
 class BookRepository(Protocol):
