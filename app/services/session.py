@@ -265,11 +265,7 @@ class SessionService:
         aside = self.set_aside
         if aside is None:
             return
-        if self.check_in and self.state.me and self.state.me.can_read_book:
-            with contextlib.suppress(ApiError, Offline):
-                await self.check_in.cancel_all()
-        await self.auth.sign_out()
-        self.books.forget()
+        await self._end_sign_in()
         self.auth, self.books, self.check_in = aside.services.auth, aside.services.books, aside.services.check_in
         self.set_aside = None
         self.state.signed_out()
@@ -277,6 +273,16 @@ class SessionService:
         await self.navigate(landing_route(aside.me))
 
     # ---------------------------------------------------------------- sign out
+
+    async def _end_sign_in(self) -> None:
+        """The open QR codes cancelled, the sign-in revoked at the provider, the tokens and cached books
+        forgotten. A QR shown before must not check anybody in after; if cancelling fails, the codes
+        expire within minutes by themselves."""
+        if self.check_in and self.state.me and self.state.me.can_read_book:
+            with contextlib.suppress(ApiError, Offline):
+                await self.check_in.cancel_all()
+        await self.auth.sign_out()
+        self.books.forget()
 
     async def sign_out(self) -> None:
         """Revoke the sign-in at the provider and forget everything here (tokens, cached books).
@@ -287,13 +293,7 @@ class SessionService:
         if self.set_aside is not None:
             await self.hand_back()
             return
-        if self.check_in and self.state.me and self.state.me.can_read_book:
-            # A QR shown before signing out must not check anybody in after it; if this fails,
-            # the codes expire within minutes by themselves.
-            with contextlib.suppress(ApiError, Offline):
-                await self.check_in.cancel_all()
-        await self.auth.sign_out()
-        self.books.forget()
+        await self._end_sign_in()
         self.state.signed_out()
         self.page.logout()
         await self.navigate("/sign-in")
