@@ -53,6 +53,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
     from idp_mock.demo import seed_demo_accounts
     from server.app import ApiSettings, create_api_app
     from server.demo import complete_staff, seed_gateway_credentials, seed_pilot, seed_practitioners
+    from server.demo_history import seed_demo_history
     from server.edge import Edge
     from server.population import seed_demo_population
     from server.security import IntrospectionClient
@@ -98,6 +99,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
         seed_gateway_credentials(api_app.state.submissions, config.data_dir)  # each facility completed
         if api_app.state.population.count_residents() == 0:  # one transaction, like the pilot's books
             seed_demo_population(api_app.state.population)  # areas, residents, the facilities' communes
+            seed_demo_history(api_app.state.database)  # a year of books, activations and counts in its wards
         seed_practitioners(api_app.state.store)
         complete_staff(api_app.state.store)  # after the areas: a volunteer's ward is named from them
 
@@ -157,7 +159,8 @@ def serve(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="N server processes on ports PORT..PORT+N-1 (PostgreSQL only); see docs/deployment.md")
     parser.add_argument("--public-url", help="URL users reach the service at (default http://HOST:PORT)")
-    parser.add_argument("--no-demo", action="store_true", help="do not seed the demo population")
+    parser.add_argument("--no-demo", action="store_true",
+                        help="production: no demo population and no demo police page (/idp/demo/police)")
     parser.add_argument("--check-in-code-minutes", type=float, default=5, help="lifetime of a check-in QR code")
     parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS",
                         help="a reverse proxy whose X-Forwarded-For is believed (repeatable; none by default)")

@@ -15,12 +15,13 @@ from api_client.models import ErrorEnvelope
 from .errors import install_error_handlers
 from .gateway.service import Gateway
 from .request_limits import RequestLimits
-from .routes import book, cards, check_in, gateway, guide, record_visit, volunteer
+from .routes import book, cards, check_in, gateway, guide, record_visit, reports, volunteer
 from .security import IntrospectionClient, TokenVerifier
 from .storage import BookStore, CheckInStore, SubmissionStore, open_database
 from .storage.activation import ActivationStore
 from .storage.cards import CheckInCardStore
 from .storage.population import PopulationStore
+from .storage.reports import ReportStore
 from .throttle import FailureThrottle
 
 
@@ -37,6 +38,7 @@ class ApiSettings:
     facility_keys_dir: Path | None = None  # stations' signing keys, for visits recorded in the app
     failed_redemptions_per_minute: int = 20
     wrong_card_answers_per_quarter_hour: int = 5  # a card's 4-digit PIN: 5 guesses, then wait
+    volunteer_lookups_per_day: int = 200
     introspection: IntrospectionClient | None = None  # revocation reaches the API through the provider
     docs: bool = False  # Swagger UI loads its script from a CDN: for development only
 
@@ -61,11 +63,17 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     app.state.cards = CheckInCardStore(database)
     app.state.activation = ActivationStore(database)
     app.state.population = PopulationStore(database)
+    app.state.reports = ReportStore(database)
     app.state.gateway = Gateway(database, app.state.store, app.state.submissions, settings.clock)
     app.state.gateway.recover()  # envelopes a previous process archived but did not finish
     app.state.redeem_throttle = FailureThrottle(database, settings.failed_redemptions_per_minute, 60, settings.clock)
     app.state.card_throttle = FailureThrottle(database, settings.wrong_card_answers_per_quarter_hour, 15 * 60,
                                               settings.clock, scope="card")
+    # a stolen card meets 5 guesses a quarter-hour for ever; 20 in a month lock it until a new one is made
+    app.state.card_month_throttle = FailureThrottle(database, 20, 30 * 24 * 3600, settings.clock, scope="card-month")
+    # every look-up of a resident by a volunteer, found or not: a day's door-to-door work, not a harvest
+    app.state.lookup_throttle = FailureThrottle(database, settings.volunteer_lookups_per_day, 24 * 3600,
+                                                settings.clock, scope="lookup")
     app.state.verifier = TokenVerifier(
         issuer=settings.idp_issuer, audience=settings.audience, http=settings.idp_http(), clock=settings.clock,
         introspection=settings.introspection,
@@ -84,6 +92,7 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     v1.include_router(record_visit.router)
     v1.include_router(cards.router)
     v1.include_router(volunteer.router)
+    v1.include_router(reports.router)
     v1.include_router(guide.router)
     error = {"model": ErrorEnvelope, "description": "The error envelope; `message` in the caller's language"}
     app.include_router(v1, responses={status: error for status in (400, 401, 403, 404, 409, 410, 413, 422, 429, 503)})

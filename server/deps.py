@@ -13,7 +13,14 @@ from fastapi import Depends, Path, Request
 
 from api_client.models import CLINIC_ROLES, MEDICAL_ROLES, VIETNAM_TZ, StaffAssignment, StaffRole
 
-from .errors import identity_level_insufficient, not_authenticated, not_clinic_staff, not_found, not_medical_staff
+from .errors import (
+    assisted_session_not_allowed,
+    identity_level_insufficient,
+    not_authenticated,
+    not_clinic_staff,
+    not_found,
+    not_medical_staff,
+)
 from .security import Caller
 from .storage.protocols import BookRepository, CheckInRepository
 
@@ -46,10 +53,24 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 Level2CallerDep = Annotated[Caller, Depends(get_level2_caller)]
 
 
-def get_own_person_id(store: StoreDep, caller: Level2CallerDep) -> str:
+def note_assisted_read(request: Request, caller: Caller, person_id: str) -> None:
+    """A book opened in a session on a volunteer's device: one line in that book's access log per session,
+    whichever route read it first (the citizen's own book or a dependent's)."""
+    helper = caller.assisted_by
+    if helper is None:
+        return
+    moment = request.app.state.settings.clock()
+    if request.app.state.activation.start_assisted_session(caller.session_id, person_id, helper.personal_id, moment):
+        request.app.state.check_ins.log_read(
+            person_id, moment, {"name": helper.full_name, "role": StaffRole.VOLUNTEER.value, "facility_code": None},
+            what="book", purpose="assisted_session", method=None)
+
+
+def get_own_person_id(request: Request, store: StoreDep, caller: Level2CallerDep) -> str:
     person_id = store.person_id_for(caller.personal_id)
     if person_id is None:
         raise not_found("own_book")
+    note_assisted_read(request, caller, person_id)
     return person_id
 
 
@@ -64,9 +85,12 @@ def readable_person_id(store: BookRepository, own_person_id: str, person_id: str
 
 
 def get_readable_person_id(
-    person_id: Annotated[str, Path(max_length=64)], store: StoreDep, own_person_id: OwnPersonId
+    person_id: Annotated[str, Path(max_length=64)], request: Request, store: StoreDep, own_person_id: OwnPersonId,
+    caller: Level2CallerDep,
 ) -> str:
-    return readable_person_id(store, own_person_id, person_id)
+    readable = readable_person_id(store, own_person_id, person_id)
+    note_assisted_read(request, caller, readable)
+    return readable
 
 
 ReadablePersonId = Annotated[str, Depends(get_readable_person_id)]
@@ -84,7 +108,10 @@ class ClinicStaff:
 
 
 def get_clinic_staff(request: Request, caller: Level2CallerDep) -> ClinicStaff:
-    """Reception or medical staff of a facility; citizens, volunteers and officials are refused."""
+    """Reception or medical staff of a facility; citizens, volunteers and officials are refused, and so is
+    staff signed in on a volunteer's device (it is in the volunteer's hands)."""
+    if caller.assisted_by is not None:
+        raise assisted_session_not_allowed()
     for assignment in request.app.state.store.staff_assignments(caller.personal_id):
         if assignment.role in CLINIC_ROLES and assignment.facility_code:
             return ClinicStaff(caller, assignment, assignment.facility_code)
@@ -97,9 +124,11 @@ ClinicStaffDep = Annotated[ClinicStaff, Depends(get_clinic_staff)]
 def get_scanning_caller(request: Request, caller: Level2CallerDep) -> Caller:
     """Who may have a camera picture read for a QR code: a desk's staff, or a volunteer reading a
     resident's chip ID card. It reads codes only; what a code opens is checked where it is used."""
+    if caller.assisted_by is not None:
+        raise assisted_session_not_allowed()
     for assignment in request.app.state.store.staff_assignments(caller.personal_id):
         if (assignment.role in CLINIC_ROLES and assignment.facility_code) or (
-                assignment.role == StaffRole.VOLUNTEER and assignment.area and caller.assisted_by is None):
+                assignment.role == StaffRole.VOLUNTEER and assignment.area):
             return caller
     raise not_clinic_staff()
 

@@ -213,6 +213,13 @@ def assisted_session_not_allowed() -> ApiError:
     )
 
 
+def birth_year_unknown() -> ApiError:
+    return ApiError(422, "birth_year_unknown",
+                    N_("The health book has no birth year for this person, so the counter could not ask for it. "
+                       "Choose a 4-digit PIN for the card instead."),
+                    details=[{"field": "pin", "message": N_("Enter 4 digits.")}])
+
+
 def card_refused(reason: str) -> ApiError:
     status, message = {
         "card_not_found": (404, N_("This check-in card is not valid. Check that the whole code was scanned, or "
@@ -221,6 +228,8 @@ def card_refused(reason: str) -> ApiError:
                                  "with the chip ID card; they can print a new card.")),
         "second_factor_wrong": (403, N_("That is not the answer this card was issued with. Ask the patient again, "
                                         "or identify them with the chip ID card.")),
+        "card_suspended": (403, N_("This check-in card was locked after too many wrong answers. Identify the "
+                                   "patient with the chip ID card; they can print a new card.")),
     }[reason]
     return ApiError(status, reason, message)
 
@@ -229,6 +238,42 @@ def no_qr_code_found() -> ApiError:
     return ApiError(
         422, "no_qr_code_found",
         N_("No QR code was found in the picture. Hold the code steady, fully inside the frame."),
+    )
+
+
+def not_official() -> ApiError:
+    return ApiError(
+        403, "not_official",
+        N_("Only health officials of a province, district or commune can read the pilot report. Ask your health "
+           "department to register your account."),
+    )
+
+
+def area_not_allowed() -> ApiError:
+    return ApiError(
+        403, "area_not_allowed",
+        N_("You can read the reports of your own area and of the areas inside it only. Choose one of them."),
+    )
+
+
+def area_not_found() -> ApiError:
+    return ApiError(
+        404, "area_not_found",
+        N_("No area has this code in the national list. Check the code: 2 digits for a province, 3 for a "
+           "district, 5 for a commune."),
+    )
+
+
+def period_invalid(message: str) -> ApiError:
+    """`message`: the msgid saying what to write (server.reports.periods); the field is named too."""
+    return ApiError(422, "period_invalid", message, details=[{"field": "period", "message": message}])
+
+
+def export_unavailable() -> ApiError:
+    return ApiError(
+        501, "export_unavailable",
+        N_("This export format is not available yet. Download the report as JSON, or try again after the next "
+           "update."),
     )
 
 
@@ -330,7 +375,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        route = request.scope.get("route")  # its template: a path may hold a personal ID
+        log.exception("unhandled error on %s %s", request.method, getattr(route, "path", "?"))
         return envelope_response(
             request,
             ApiError(500, "internal_error", N_("Something went wrong on our side. Please try again in a few minutes.")),

@@ -128,8 +128,11 @@ def describe(problems: list[Problem], shown: int = SHOWN_PROBLEMS) -> list[str]:
 
 
 def _text(value: str) -> str:
-    """NFC (Vietnamese typed on some systems arrives decomposed), one space between words."""
-    return " ".join(unicodedata.normalize("NFC", value).split())
+    """NFC (Vietnamese typed on some systems arrives decomposed), one space between words, and no invisible
+    format characters (a stray BOM, zero-width space or direction mark would make the resident's own chip
+    card differ from the register)."""
+    visible = "".join(char for char in value if unicodedata.category(char) != "Cf")
+    return " ".join(unicodedata.normalize("NFC", visible).split())
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str] | None]]:

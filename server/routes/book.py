@@ -16,7 +16,6 @@ from api_client.models import (
     Me,
     Representative,
     RepresentativeUpdate,
-    StaffRole,
     Visit,
     VisitPage,
 )
@@ -31,6 +30,7 @@ from ..deps import (
     ReadablePersonId,
     StoreDep,
     TreatedPersonId,
+    note_assisted_read,
 )
 from ..errors import not_found
 from ..storage.activation import StepDoneBy
@@ -54,11 +54,8 @@ def read_me(caller: CallerDep, store: StoreDep, request: Request) -> Me:
     helper = caller.assisted_by
     done_by = StepDoneBy(helper.personal_id, helper.full_name, None) if helper else None
     request.app.state.activation.record_steps(caller.personal_id, seen, moment, observed=True, done_by=done_by)
-    if helper and person_id and caller.session_id and request.app.state.activation.start_assisted_session(
-            caller.session_id, person_id, helper.personal_id, moment):
-        request.app.state.check_ins.log_read(
-            person_id, moment, {"name": helper.full_name, "role": StaffRole.VOLUNTEER.value, "facility_code": None},
-            what="book", purpose="assisted_session", method=None)
+    if person_id:
+        note_assisted_read(request, caller, person_id)
     return Me(
         full_name=caller.full_name,
         personal_id=caller.personal_id,

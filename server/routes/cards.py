@@ -5,11 +5,13 @@ code and then a second factor (birth year or PIN) before the summary shows."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
 
 from api_client.models import (
+    VIETNAM_TZ,
     ActivationStep,
     CardPrintRequest,
     CardPrompt,
@@ -23,7 +25,7 @@ from api_client.models import (
 from locales import negotiate
 
 from ..deps import ClinicStaffDep, Level2CallerDep, OwnPersonId, StoreDep, readable_person_id
-from ..errors import card_refused, check_in_not_found, not_found, too_many_attempts
+from ..errors import birth_year_unknown, card_refused, check_in_not_found, not_found, too_many_attempts
 from ..storage import new_id
 from ..storage.activation import StepDoneBy
 from ..storage.cards import CheckInCardStore
@@ -61,6 +63,8 @@ def issue_card(request: Request, caller: Level2CallerDep, own_person_id: OwnPers
     person = store.person(person_id)
     if person is None:
         raise not_found("book")
+    if not body.pin and not (person.get("birth_date") or "")[:4].isdigit():
+        raise birth_year_unknown()  # no answer could ever open a birth-year card
     moment = now(request)
     card, code = request.app.state.cards.issue(person_id, first_name(person["full_name"]), body.second_factor,
                                                body.pin, caller.personal_id, moment)
@@ -123,11 +127,20 @@ def present_card(body: CardRedeemRequest, request: Request, staff: ClinicStaffDe
     if body.second_factor is None:
         prompt = CardPrompt(first_name=card.first_name, second_factor=card.second_factor)
         return Response(prompt.model_dump_json(), 200, media_type="application/json")
+    # Each answer is counted as wrong before it is checked: a burst of guesses gets five answers, not thirty.
+    reserved = []
+    for limit, limit_keys, refusal in ((throttle, keys, too_many_attempts), (card_throttle, card_keys, too_many_attempts),
+                                       (request.app.state.card_month_throttle, card_keys,
+                                        lambda _wait: card_refused("card_suspended"))):
+        wait, at = limit.reserve(limit_keys)
+        if wait:
+            raise refusal(wait)
+        reserved.append((limit, limit_keys, at))
     if not cards.second_factor_matches(card, body.second_factor):
-        throttle.record_failure(keys)
-        card_throttle.record_failure(card_keys)
         log.info("check-in card refused: wrong second factor (card %s)", card.id[:8])
         raise card_refused("second_factor_wrong")
+    for limit, limit_keys, at in reserved:
+        limit.forgive(limit_keys, at)
     moment = now(request)
     check_in_id = new_id()
     cards.check_in_with(card, moment, new_check_in(check_in_id, staff))
@@ -139,9 +152,11 @@ def present_card(body: CardRedeemRequest, request: Request, staff: ClinicStaffDe
 
 @router.delete("/clinic/check-ins/{check_in_id}/cards", status_code=204)
 def revoke_cards_at_the_station(check_in_id: str, request: Request, staff: ClinicStaffDep) -> Response:
-    """A patient identified at this facility reports their card lost: every card of theirs stops working."""
+    """A patient identified at this facility today reports their card lost: every card of theirs stops
+    working. A check-in of another day or facility is answered like a missing one."""
     found = request.app.state.check_ins.check_in(check_in_id)
-    if found is None or found["facility_code"] != staff.facility_code:
+    today = datetime.fromtimestamp(now(request), VIETNAM_TZ).date().isoformat()
+    if found is None or found["facility_code"] != staff.facility_code or found.get("day") != today:
         raise check_in_not_found()
     request.app.state.cards.revoke_all(found["person_id"], now(request))
     return Response(status_code=204)

@@ -35,6 +35,8 @@ from ..storage.activation import ActivationStore, ResidentIdentity, StepDoneBy
 
 router = APIRouter(prefix="/volunteer", tags=["volunteer"])
 
+LOOKUP_VALID_SECONDS = 2 * 3600  # a visit at someone's door: the checklist can be ticked for two hours
+
 
 @dataclass(frozen=True)
 class Volunteer:
@@ -61,6 +63,10 @@ def get_volunteer(request: Request, caller: Level2CallerDep) -> Volunteer:
 VolunteerDep = Annotated[Volunteer, Depends(get_volunteer)]
 
 
+def attempt_keys(request: Request, volunteer: Volunteer) -> list[str]:
+    return [f"volunteer:{volunteer.caller.sub}", f"address:{request.client.host if request.client else '-'}"]
+
+
 def activation_status(activation: ActivationStore, identity: ResidentIdentity) -> ActivationStatus:
     done = activation.steps_of(identity.personal_id)
     names = activation.area_names([record.commune_code for record in done.values() if record.commune_code]
@@ -82,9 +88,11 @@ def look_up_resident(body: ActivationLookup, request: Request, volunteer: Volunt
     line in their access log when they have a book; failures count like the counter's."""
     activation: ActivationStore = request.app.state.activation
     throttle = request.app.state.redeem_throttle
-    keys = [f"volunteer:{volunteer.caller.sub}", f"address:{request.client.host if request.client else '-'}"]
+    keys = attempt_keys(request, volunteer)
     if wait := throttle.retry_after(keys):
         raise too_many_attempts(wait, looking_up=True)
+    if wait := request.app.state.lookup_throttle.reserve([f"volunteer:{volunteer.caller.sub}"])[0]:
+        raise too_many_attempts(wait, looking_up=True)  # each look-up counts, found or not
     try:
         query = read_query(body.query)
         if query.method == "bhyt":
@@ -99,20 +107,27 @@ def look_up_resident(body: ActivationLookup, request: Request, volunteer: Volunt
     if differences := card_differences(query, identity.full_name, identity.birth_date, identity.precision):
         throttle.record_failure(keys)
         raise card_mismatch(differences)
+    moment = request.app.state.settings.clock()
+    activation.looked_up(volunteer.caller.personal_id, identity.personal_id, moment)  # for everyone, book or not
     if identity.person_id:
-        request.app.state.check_ins.log_read(identity.person_id, request.app.state.settings.clock(),
-                                             volunteer.as_actor(), what="identity", purpose="activation_help",
-                                             method=query.method)
+        request.app.state.check_ins.log_read(identity.person_id, moment, volunteer.as_actor(), what="identity",
+                                             purpose="activation_help", method=query.method)
     return activation_status(activation, identity)
 
 
 @router.post("/residents/{personal_id}/steps", response_model=ActivationStatus)
 def mark_step_done(personal_id: Annotated[str, Path(pattern=r"^[0-9]{12}$")], body: StepDone, request: Request,
                    volunteer: VolunteerDep) -> ActivationStatus:
-    """The volunteer ticks a step done with the resident: who helped, when and in which ward."""
+    """The volunteer ticks a step done with the resident they have just looked up (present in person):
+    who helped, when and in which ward. Any other number is answered like an unknown one, and counted."""
     activation: ActivationStore = request.app.state.activation
+    throttle, keys = request.app.state.redeem_throttle, attempt_keys(request, volunteer)
+    if wait := throttle.retry_after(keys):
+        raise too_many_attempts(wait, looking_up=True)
+    since = request.app.state.settings.clock() - LOOKUP_VALID_SECONDS
     identity = activation.identity(personal_id)
-    if identity is None:
+    if identity is None or not activation.looked_up_since(volunteer.caller.personal_id, personal_id, since):
+        throttle.record_failure(keys)
         raise resident_not_found()
     activation.record_steps(personal_id, [body.step], request.app.state.settings.clock(), observed=False,
                             done_by=volunteer.done_by())

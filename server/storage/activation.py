@@ -110,13 +110,23 @@ class ActivationStore(Store):
         return {ActivationStep(step): StepRecord(ActivationStep(step), done_at, bool(observed), helper, commune)
                 for step, done_at, observed, helper, commune in rows}
 
-    def start_assisted_session(self, session_id: str, person_id: str | None, helper_personal_id: str,
+    def looked_up(self, volunteer_personal_id: str, personal_id: str, moment: float) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO volunteer_lookups (volunteer_personal_id, personal_id, at) VALUES (?, ?, ?) "
+                       "ON CONFLICT (volunteer_personal_id, personal_id) DO UPDATE SET at = excluded.at",
+                       [volunteer_personal_id, personal_id, moment])
+
+    def looked_up_since(self, volunteer_personal_id: str, personal_id: str, since: float) -> bool:
+        return self.one("SELECT 1 FROM volunteer_lookups WHERE volunteer_personal_id = ? AND personal_id = ? "
+                        "AND at >= ?", [volunteer_personal_id, personal_id, since]) is not None
+
+    def start_assisted_session(self, session_id: str, person_id: str, helper_personal_id: str,
                                moment: float) -> bool:
-        """True the first time this sign-in is seen (its line in the access log is written then)."""
+        """True the first time this sign-in opens this book (its line in the access log is written then)."""
         with self.transaction() as db:
             return bool(db.execute(
                 "INSERT INTO assisted_sessions (session_id, person_id, helper_personal_id, started_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING",
+                "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, person_id) DO NOTHING",
                 [session_id, person_id, helper_personal_id,
                  datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds")],
             ).rowcount)

@@ -107,7 +107,7 @@ class CheckInCardStore(Store):
         answer = answer.strip()
         if card.second_factor is CardSecondFactor.PIN:
             return verify_secret(answer, card.pin_hash)
-        return bool(card.birth_year) and secrets.compare_digest(answer, card.birth_year)
+        return bool(card.birth_year) and secrets.compare_digest(answer.encode(), card.birth_year.encode())
 
     def check_in_with(self, card: CardOnFile, now: float, check_in: dict[str, Any]) -> None:
         """The check-in, the card's last use and the line in the access log, in one transaction."""

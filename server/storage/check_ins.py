@@ -186,7 +186,8 @@ class CheckInStore(Store):
     # ------------------------------------------------------------ check-ins and the queue
 
     def check_in(self, check_in_id: str) -> dict[str, Any] | None:
-        keys = ("id", "person_id", "facility_code", "checked_at", "status", "queue_number", "method", "queue_status")
+        keys = ("id", "person_id", "facility_code", "checked_at", "status", "queue_number", "method", "queue_status",
+                "day")
         row = self.one(f"SELECT {', '.join(keys)} FROM check_ins WHERE id = ?", [check_in_id])
         return dict(zip(keys, row, strict=True)) if row else None
 

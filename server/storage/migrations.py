@@ -311,7 +311,11 @@ CREATE TABLE check_in_cards (
     last_used_at text, PRIMARY KEY (person_id, id));
 CREATE UNIQUE INDEX check_in_cards_hash ON check_in_cards (code_hash);
 CREATE TABLE assisted_sessions (
-    session_id text PRIMARY KEY, person_id text, helper_personal_id text, started_at text);
+    session_id text NOT NULL, person_id text NOT NULL, helper_personal_id text, started_at text,
+    PRIMARY KEY (session_id, person_id));
+CREATE TABLE volunteer_lookups (
+    volunteer_personal_id text NOT NULL, personal_id text NOT NULL, at double precision NOT NULL,
+    PRIMARY KEY (volunteer_personal_id, personal_id));
 """)
 def m011_areas_residents_activation_and_cards(db: Database) -> None:
     """The national list of areas and the population register (keyed by personal ID: most residents have
@@ -338,7 +342,10 @@ def m011_areas_residents_activation_and_cards(db: Database) -> None:
     db.table("check_in_cards").create_index(["code_hash"], unique=True)
     db.table("check_in_cards").create_index(["person_id"])
     db.table("assisted_sessions").create(
-        {"session_id": str, "person_id": str, "helper_personal_id": str, "started_at": str}, pk="session_id")
+        {"session_id": str, "person_id": str, "helper_personal_id": str, "started_at": str},
+        pk=("session_id", "person_id"))
+    db.table("volunteer_lookups").create({"volunteer_personal_id": str, "personal_id": str, "at": float},
+                                         pk=("volunteer_personal_id", "personal_id"))
 
 
 @migrations(postgresql="""
