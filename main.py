@@ -143,8 +143,10 @@ DEMO_ACCOUNTS_TEXT = """Demo accounts (password: demo)
   001190004567  Trần Thị Mai      citizen, level 2, pregnant; guardian of Lê Minh An (child)
   001048002345  Phạm Văn Tư       citizen, level 1 only (refused the book, with guidance)
   001192006789  Hoàng Thị Lan     receptionist, facility 01901
-  001098003456  Đỗ Minh Quân      community digital-technology volunteer
-  001180005678  Vũ Thị Hạnh       provincial health department official
+  001098003456  Đỗ Minh Quân      community digital-technology volunteer, Phường Quán Thánh
+  001180005678  Vũ Thị Hạnh       health official of Hà Nội (the pilot report)
+  001075001111  Lê Văn Đức        health official of Quận Ba Đình
+  001183002222  Nguyễn Thị Thu    head of the health station of Phường Quán Thánh
   001085007890  Ngô Thanh Bình    doctor, facility 01902
   001191006543  Đặng Thu Hương    nurse, facility 01902"""
 

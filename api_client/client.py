@@ -13,6 +13,7 @@ from .models import (
     AccessLogEntry,
     ActivationStatus,
     ActivationStep,
+    Area,
     AssistTicket,
     CardPrompt,
     CheckIn,
@@ -25,9 +26,12 @@ from .models import (
     HealthBook,
     IssuedCheckInCard,
     Me,
+    PilotReport,
     QueueEntry,
     RecordVisitRequest,
     RecordVisitResult,
+    ReportAssessment,
+    ReportAssessmentUpdate,
     Representative,
     RepresentativeUpdate,
     Visit,
@@ -39,6 +43,7 @@ _Dependents = TypeAdapter(list[DependentRef])
 _AccessLog = TypeAdapter(list[AccessLogEntry])
 _Queue = TypeAdapter(list[QueueEntry])
 _Cards = TypeAdapter(list[CheckInCard])
+_Areas = TypeAdapter(list[Area])
 
 
 class HealthBookClient:
@@ -188,6 +193,28 @@ class HealthBookClient:
 
     async def assist_ticket(self) -> AssistTicket:
         return AssistTicket.model_validate(await self._request("POST", "/volunteer/assist-tickets"))
+
+    # ------------------------------------------------------------ the pilot report for officials
+
+    async def pilot_report(self, area: str, period: str) -> PilotReport:
+        """The report of an area of the caller's for a period (`2026-11`, `2026-H1`, `2026`, `from..to`)."""
+        return PilotReport.model_validate(
+            await self._request("GET", "/reports/pilot", params={"area": area, "period": period}))
+
+    async def pilot_report_file(self, area: str, period: str, fmt: str) -> bytes:
+        """The same report as a file to send upward: `xlsx` or `pdf`."""
+        response = await self._send("GET", "/reports/pilot", params={"area": area, "period": period, "format": fmt})
+        return response.content
+
+    async def report_areas(self) -> list[Area]:
+        """The caller's area and every area under it, for drilling down."""
+        return _Areas.validate_python(await self._request("GET", "/reports/areas"))
+
+    async def save_assessment(self, area: str, period: str, update: ReportAssessmentUpdate) -> ReportAssessment:
+        """The official's own sections of the report; the answer says who saved them and when."""
+        return ReportAssessment.model_validate(
+            await self._request("PUT", "/reports/pilot/assessment", params={"area": area, "period": period},
+                                json=update.model_dump(mode="json")))
 
     async def aclose(self) -> None:
         await self._http.aclose()

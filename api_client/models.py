@@ -1114,3 +1114,4 @@ class PilotReport(ResponseModel):
     silent_facilities: list[str]  # codes of facilities of the area that sent nothing in the period
     trend: list[MonthTrend]  # the twelve months up to the period's end
     assessment: ReportAssessment
+    provisional: bool = False  # the period has not ended yet: its figures may still change

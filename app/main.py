@@ -12,6 +12,8 @@ from .services import SessionContext, SessionService, create_session
 from .state import AppState, StateContext
 from .views.not_found import NotFoundView
 
+ASSISTED_BANNER = "#7A3E00"  # dark amber, 8.3:1 with white: unlike the colours of any screen
+
 
 @ft.component
 def AssistedFrame():
@@ -23,20 +25,24 @@ def AssistedFrame():
     if assisted is None:
         return router
     t = ui.t
+    whose = ft.Row([
+        ft.Icon(ft.Icons.VOLUNTEER_ACTIVISM, color=theme.ON_PRIMARY, size=ui.type.size(24)),
+        ft.Text(t("Assisting: {name}", name=assisted.citizen_name), size=ui.type.body,
+                weight=ft.FontWeight.BOLD, color=theme.ON_PRIMARY, expand=True),
+    ], spacing=theme.SPACE_S)
+    helper = ft.Text(t("Volunteer {helper} is helping. The session ends at {time}.", helper=assisted.helper_name,
+                       time=t.time(assisted.until)), size=ui.type.small, color=theme.ON_PRIMARY)
+    end = ft.FilledButton(t("End and hand back the device"), icon=ft.Icons.LOGOUT, height=theme.TOUCH_TARGET,
+                          on_click=session.hand_back,
+                          style=ft.ButtonStyle(bgcolor=theme.ON_PRIMARY, color=ASSISTED_BANNER,
+                                               icon_color=ASSISTED_BANNER, icon_size=ui.type.size(18),
+                                               text_style=ft.TextStyle(size=ui.type.body, weight=ft.FontWeight.BOLD)))
+    # A desk PC has the width for one band; a phone stacks it, the button last, under what it ends.
+    layout = (ft.Row([ft.Column([whose, helper], spacing=theme.SPACE_XS, expand=True), end], spacing=theme.SPACE_L)
+              if ui.wide else ft.Column([whose, helper, end], spacing=theme.SPACE_XS))
     notice = ft.Semantics(identifier="assisted-banner", live_region=True, content=ft.Container(
-        ft.Column([
-            ft.Row([
-                ft.Icon(ft.Icons.VOLUNTEER_ACTIVISM, color=theme.ON_PRIMARY),
-                ft.Text(t("Assisting: {name}", name=assisted.citizen_name), size=ui.type.body,
-                        weight=ft.FontWeight.BOLD, color=theme.ON_PRIMARY, expand=True),
-            ], spacing=theme.SPACE_S),
-            ft.Text(t("Volunteer {helper} is helping. The session ends at {time}.", helper=assisted.helper_name,
-                      time=t.time(assisted.until)), size=ui.type.small, color=theme.ON_PRIMARY),
-            ft.FilledButton(t("End and hand back the device"), icon=ft.Icons.LOGOUT, height=theme.TOUCH_TARGET,
-                            on_click=session.hand_back,
-                            style=ft.ButtonStyle(bgcolor=theme.ON_PRIMARY, color="#7A3E00")),
-        ], spacing=theme.SPACE_XS),
-        bgcolor="#7A3E00", padding=ft.Padding.symmetric(horizontal=theme.SPACE_M, vertical=theme.SPACE_S)))
+        layout, bgcolor=ASSISTED_BANNER,
+        padding=ft.Padding.symmetric(horizontal=theme.SPACE_L if ui.wide else theme.SPACE_M, vertical=theme.SPACE_S)))
     return ft.Column([notice, ft.Container(router, expand=True)], spacing=0, expand=True)
 
 

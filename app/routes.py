@@ -13,6 +13,7 @@ from .views.history import HistoryView
 from .views.home import HomeView
 from .views.layout import AppLayout
 from .views.level_upgrade import LevelUpgradeView
+from .views.official_reports import OfficialReportsView
 from .views.patient_book import PatientBookView, PatientVisitView
 from .views.reception import ReceptionView
 from .views.record_visit import RecordVisitView
@@ -29,6 +30,7 @@ ROUTES = [
     ft.Route(path="level-2", component=LevelUpgradeView),
     ft.Route(path="reception", component=ReceptionView),  # clinic staff: the scan desk
     ft.Route(path="volunteer", component=VolunteerDeskView),  # community digital-technology volunteers
+    ft.Route(path="reports", component=OfficialReportsView),  # health officials: the pilot report
     ft.Route(path="record-visit", component=RecordVisitView),  # clinic staff without hospital software
     ft.Route(path="patients/:person_id", component=PatientBookView),  # medical staff, patient admitted today
     ft.Route(path="patients/:person_id/visits/:visit_id", component=PatientVisitView),

@@ -16,6 +16,8 @@ DEMO_ACCOUNTS = [
     ("001180005678", "Vũ Thị Hạnh", "1980-12-03", "female", 2, None),
     ("001085007890", "Ngô Thanh Bình", "1985-06-18", "male", 2, None),
     ("001191006543", "Đặng Thu Hương", "1991-04-14", "female", 2, None),
+    ("001075001111", "Lê Văn Đức", "1975-04-20", "male", 2, None),  # district health centre, Quận Ba Đình
+    ("001183002222", "Nguyễn Thị Thu", "1983-08-15", "female", 2, None),  # health station head, Phường Quán Thánh
 ]
 
 

@@ -55,6 +55,8 @@ STAFF = [
     ("001192006789", "receptionist", "01901", None),
     ("001098003456", "volunteer", None, "00013"),  # Tổ công nghệ số cộng đồng of Phường Quán Thánh
     ("001180005678", "official", None, "01"),  # Sở Y tế Hà Nội
+    ("001075001111", "official", None, "001"),  # Trung tâm Y tế quận Ba Đình
+    ("001183002222", "official", None, "00013"),  # Trạm trưởng Trạm Y tế phường Quán Thánh
     ("001085007890", "doctor", "01902", None),
     ("001191006543", "nurse", "01902", None),
 ]

@@ -284,6 +284,8 @@ DEMO_RESIDENTS: tuple[ResidentRow, ...] = tuple(
     for personal_id, name, birth, sex, commune, hamlet in (
         ("001055001234", "Nguyễn Văn Hùng", "1955-03-12", "male", "00013", "Tổ dân phố 3"),
         ("001190004567", "Trần Thị Mai", "1990-07-21", "female", "00008", "Tổ dân phố 5"),
+        ("001075001111", "Lê Văn Đức", "1975-04-20", "male", "00004", "Tổ dân phố 8"),
+        ("001183002222", "Nguyễn Thị Thu", "1983-08-15", "female", "00013", "Tổ dân phố 1"),
         ("001222008901", "Lê Minh An", "2022-02-14", "male", "00008", "Tổ dân phố 5"),
         ("001048002345", "Phạm Văn Tư", "1948-11-02", "male", "00013", "Tổ dân phố 7"),
         ("001098003456", "Đỗ Minh Quân", "1998-09-30", "male", "00013", "Tổ dân phố 2"),

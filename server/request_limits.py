@@ -26,6 +26,7 @@ OWN_LIMITS = {
     "/v1/clinic/qr-decode": (3 * 1024 * 1024, True),  # a camera picture
     "/v1/gateway/submissions": (None, False),  # facility key and streaming limit in the route
     "/v1/gateway/practitioners": (None, False),  # likewise
+    "/v1/reports/pilot/assessment": (1024 * 1024, True),  # three sections of up to 20 000 characters
 }
 METHODS_WITH_BODY = {"POST", "PUT", "PATCH", "DELETE"}
 

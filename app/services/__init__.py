@@ -20,6 +20,7 @@ from .auth import AuthService, NativeSignIn
 from .book import BookService
 from .check_in import CheckInService
 from .offline_cache import KeyStore, OfflineCache, cache_key
+from .reports import ReportService
 from .session import SessionService, SignedInServices
 from .volunteer import VolunteerService
 
@@ -90,7 +91,7 @@ async def create_session(page: ft.Page, state: AppState, config: AppConfig, *, k
 
     return SessionService(page=page, state=state, config=config, oidc=oidc, auth=auth,
                           books=BookService(client, cache), check_in=CheckInService(client),
-                          volunteer=VolunteerService(client),
+                          volunteer=VolunteerService(client), reports=ReportService(client),
                           preferences=ft.SharedPreferences(), native=native, assisted_services=assisted_services)
 
 

@@ -26,6 +26,7 @@ from .auth import AuthlibAuthorization, AuthService, NativeSignIn, VneidProvider
 from .book import BookService
 from .check_in import CheckInService
 from .preferences import PreferenceStore
+from .reports import ReportService
 from .volunteer import VolunteerService
 
 log = logging.getLogger("app.session")
@@ -75,6 +76,7 @@ class SessionService:
     books: BookService
     check_in: CheckInService | None = None
     volunteer: VolunteerService | None = None
+    reports: ReportService | None = None
     preferences: PreferenceStore | None = None
     native: NativeSignIn | None = None  # phones; the web uses page.login
     # A fresh set of services for an assisted session (given by create_session).
@@ -300,12 +302,14 @@ class SessionService:
 
 
 def landing_route(me: Me) -> str:
-    """Where a signed-in person starts: the upgrade guidance, the reception desk, the volunteer's desk,
-    or their book."""
+    """Where a signed-in person starts: the upgrade guidance, the reception desk, the pilot report, the
+    volunteer's desk, or their book."""
     if me.identity_level < 2:
         return "/level-2"
     if me.clinic_assignment:
         return "/reception"
+    if any(role.role == StaffRole.OFFICIAL for role in me.roles):
+        return "/reports"
     return "/volunteer" if any(role.role == StaffRole.VOLUNTEER for role in me.roles) else "/"
 
 

@@ -34,11 +34,19 @@ from ..viewmodels.activation import (
 CAMERA_INTERVAL_SECONDS = 0.5  # as at the reception desk: a picture every half second, decoded on the server
 FOLLOW_UP_COLUMN_WIDTH = 440
 LONG_LABEL_PADDING = 14  # above and below a one-line label of 20 px: 48 px in all
+BUTTON_ICON_SIZE = 18  # Material's, at normal text size
 
 
-def button_style(ui: Ui) -> ft.ButtonStyle:
-    """Button labels grow with large-text mode like the rest of the screen."""
-    return ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.body))
+def button_style(ui: Ui, *, wraps: bool = False) -> ft.ButtonStyle:
+    """Button labels grow with large-text mode like the rest of the screen, and their icons with them.
+
+    A label that may wrap (a long one, in large text on a phone) has no fixed height, which would cut
+    its second line: its padding keeps the button at least 48 px high."""
+    padding = (ft.Padding.only(left=theme.SPACE_L, top=LONG_LABEL_PADDING, right=theme.SPACE_XL,
+                               bottom=LONG_LABEL_PADDING) if wraps else None)
+    return ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.body), icon_size=ui.type.size(BUTTON_ICON_SIZE),
+                          padding=padding,  # a desktop's compact density would take 16 px off it
+                          visual_density=ft.VisualDensity.STANDARD if wraps else None)
 
 
 def step_tile(row: ChecklistRow, ui: Ui, *, on_mark, busy: bool) -> ft.Control:
@@ -272,8 +280,8 @@ def VolunteerDeskView():
     title = ft.Column([heading(t("Help for residents"), ui, level=1), text(who, ui, color=theme.MUTED)],
                       spacing=0, expand=ui.wide)
     tools: list[ft.Control] = [
-        ft.OutlinedButton(t("User guide (PDF)"), icon=ft.Icons.PICTURE_AS_PDF, height=theme.TOUCH_TARGET,
-                          style=button_style(ui), on_click=open_guide),
+        ft.OutlinedButton(t("User guide (PDF)"), icon=ft.Icons.PICTURE_AS_PDF, style=button_style(ui, wraps=True),
+                          on_click=open_guide),
     ]
     if state.me.can_read_book:
         tools.append(ft.TextButton(t("My own health book"), icon=ft.Icons.MENU_BOOK, height=theme.TOUCH_TARGET,
@@ -288,14 +296,15 @@ def VolunteerDeskView():
     previous = field.current
     query_field = ft.TextField(
         key=key, value=previous.value if previous is not None and previous.key == key else "",
-        label=t("Personal ID number or chip ID card QR"),
-        hint_text=t("Scan the QR on the chip ID card, or type the 12 digits"),
-        prefix_icon=ft.Icons.BADGE, on_submit=submitted, text_size=ui.type.body,
-        label_style=ft.TextStyle(size=ui.type.body), disabled=busy, expand=True,
+        # The label is above the field, where it wraps: inside, a long one was cut in large text on a phone.
+        hint_text=t("Scan the QR on the chip ID card, or type the 12 digits"), hint_max_lines=3,
+        hint_style=ft.TextStyle(size=ui.type.body, color=theme.MUTED),
+        prefix_icon=ft.Icons.BADGE, on_submit=submitted, text_size=ui.type.body, disabled=busy, expand=True,
     )
     field.current = query_field
     lookup_card: list[ft.Control] = [
         heading(t("Find a resident"), ui),
+        text(t("Personal ID number or chip ID card QR"), ui, bold=True),
         ft.Row([query_field]),
         ft.Row([
             ft.FilledButton(t("Look up"), icon=ft.Icons.SEARCH, height=theme.TOUCH_TARGET, style=button_style(ui),
@@ -341,7 +350,7 @@ def VolunteerDeskView():
                 content=ft.Container(ft.Text(t("The resident signs in on this device (15-minute assisted session)"),
                                              size=ui.type.body, text_align=ft.TextAlign.CENTER),
                                      padding=ft.Padding.symmetric(vertical=LONG_LABEL_PADDING)),
-                icon=ft.Icons.PHONELINK_LOCK, on_click=assisted,
+                icon=ft.Icons.PHONELINK_LOCK, style=button_style(ui), on_click=assisted,
             )),
             text(t("The resident types their own VNeID password: never ask for it. When the session ends, "
                    "nothing of the resident stays on this device."), ui, size=ui.type.small, color=theme.MUTED),
