@@ -27,6 +27,11 @@ from .identifiers import (
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 
 
+# Surrounding spaces are stripped before the length is checked: the schema says so with this pattern, which
+# a blank value (a scanner's lone line end) fails too.
+NOT_BLANK = r"\S"
+
+
 class RequestModel(BaseModel):
     """What a client sends for the server to act on or store (a FastAPI body, a facility's upload).
 
@@ -644,7 +649,7 @@ class CheckInCodeState(ResponseModel):
 
 
 class RedeemRequest(RequestModel):
-    code: str = Field(min_length=1, max_length=200)
+    code: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
 
 
 class CardSecondFactor(StrEnum):
@@ -659,8 +664,8 @@ class CardRedeemRequest(RequestModel):
     """A printed check-in card at the counter: first the code alone (the answer says which second factor
     to ask for), then the code with what the patient said."""
 
-    code: str = Field(min_length=1, max_length=200)
-    second_factor: str | None = Field(default=None, min_length=1, max_length=8)
+    code: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
+    second_factor: str | None = Field(default=None, min_length=1, max_length=8, pattern=NOT_BLANK)
 
 
 class CardPrompt(ResponseModel):
@@ -675,7 +680,7 @@ class IdentifyRequest(RequestModel):
     (`personal ID|old ID|name|ddmmyyyy|Nam/Nữ|address|ddmmyyyy`), a 12-digit personal ID, or a
     15-character BHYT card code."""
 
-    query: str = Field(min_length=1, max_length=500)
+    query: str = Field(min_length=1, max_length=500, pattern=NOT_BLANK)
 
 
 class CurrentMedicine(ResponseModel):
@@ -962,7 +967,7 @@ class ActivationStatus(ResponseModel):
 class ActivationLookup(RequestModel):
     """The resident's chip ID card QR text or typed 12-digit personal ID (as at the counter)."""
 
-    query: str = Field(min_length=1, max_length=500)
+    query: str = Field(min_length=1, max_length=500, pattern=NOT_BLANK)
 
 
 class StepDone(RequestModel):
@@ -1024,7 +1029,7 @@ class IssuedCheckInCard(CheckInCard):
 
 
 class CardPrintRequest(RequestModel):
-    code: str = Field(min_length=1, max_length=200)
+    code: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
     size: Literal["id1", "a6"] = "id1"
 
 
