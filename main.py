@@ -97,9 +97,10 @@ def create_stack(config: StackConfig, *, web: bool = True):
         if api_app.state.store.count_people() == 0:  # seeding is one transaction: none or all of it
             seed_pilot(api_app.state.store)
         seed_gateway_credentials(api_app.state.submissions, config.data_dir)  # each facility completed
-        if api_app.state.population.count_residents() == 0:  # one transaction, like the pilot's books
-            seed_demo_population(api_app.state.population)  # areas, residents, the facilities' communes
-            seed_demo_history(api_app.state.database)  # a year of books, activations and counts in its wards
+        if api_app.state.population.count_residents() == 0:
+            with api_app.state.database.transaction():  # both or neither: a start killed here seeds again
+                seed_demo_population(api_app.state.population)  # areas, residents, the facilities' communes
+                seed_demo_history(api_app.state.database)  # a year of books, activations and counts in its wards
         seed_practitioners(api_app.state.store)
         complete_staff(api_app.state.store)  # after the areas: a volunteer's ward is named from them
 

@@ -29,13 +29,11 @@ from ..components import (
     text,
     use_ui,
 )
+from ..components.camera_scanner import CameraScanner
 from ..services import SessionContext
 from ..services.session import user_message
 from ..viewmodels.check_in import QueueRow, SummaryModel, build_summary, limited_notice, queue_rows, scan_kind
 from .home import allergy_banner
-
-CAMERA_INTERVAL_SECONDS = 0.5
-
 
 IDENTITY_FIELD_WIDTH = 250  # identity facts side by side on a desk screen, one under another on a phone
 QUEUE_REFRESH_SECONDS = 4
@@ -117,39 +115,6 @@ def queue_tile(row: QueueRow, ui: Ui, *, medical: bool, on_status, on_open) -> f
         ], spacing=theme.SPACE_XS),
         padding=theme.SPACE_S, border_radius=theme.RADIUS, border=ft.Border.all(1, "#D5DCE3"),
     ))
-
-
-@ft.component
-def CameraScanner(on_code, on_message):
-    """Takes a picture every half second and asks the server to find a QR code in it."""
-    import flet_camera as fc
-
-    _state, ui = use_ui()
-    session = ft.use_context(SessionContext)
-    camera = ft.use_ref(None)
-
-    async def scan() -> None:
-        cameras = await camera.current.get_available_cameras()
-        if not cameras:
-            on_message(ui.t("No camera was found on this device. Use the scanner or paste the code."))
-            return
-        back = next((c for c in cameras if c.lens_direction == fc.CameraLensDirection.BACK), cameras[0])
-        await camera.current.initialize(back, fc.ResolutionPreset.MEDIUM, enable_audio=False)
-        while True:
-            await asyncio.sleep(CAMERA_INTERVAL_SECONDS)
-            picture = await camera.current.take_picture()
-            if not picture:
-                continue
-            try:
-                code = await session.check_in.decode(picture)
-            except ApiError:
-                continue  # no code in this picture yet
-            await on_code(code)
-            return
-
-    ft.use_effect(scan, [], cleanup=lambda: None)  # a cleanup makes unmounting cancel the loop
-    return ft.Container(fc.Camera(ref=camera, preview_enabled=True, expand=True), height=280,
-                        border_radius=theme.RADIUS, bgcolor="#000000")
 
 
 @ft.component
@@ -304,7 +269,9 @@ def ReceptionView():
         ft.OutlinedButton(t("Stop the camera") if camera_on else t("Use the camera"),
                           icon=ft.Icons.VIDEOCAM_OFF if camera_on else ft.Icons.PHOTO_CAMERA,
                           height=theme.TOUCH_TARGET, on_click=lambda: set_camera_on(not camera_on)),
-        CameraScanner(look_up, set_error) if camera_on else ft.Container(),
+        CameraScanner(session.check_in.decode, look_up, set_error,
+                      t("No camera was found on this device. Use the scanner or paste the code."))
+        if camera_on else ft.Container(),
     ], identifier="scan-card")]
     if card_prompt is not None:
         prompt = card_prompt[1]

@@ -7,16 +7,16 @@ resident found is held in this screen's state alone; "Look up someone else" and 
 
 from __future__ import annotations
 
-import asyncio
 from functools import partial
 
 import flet as ft
 
-from api_client.errors import ApiError, Forbidden, Offline
+from api_client.errors import ApiError, Offline
 from api_client.models import ActivationStep
 
 from .. import theme
 from ..components import Ui, banner, card, heading, page_column, status_chip, text, use_ui
+from ..components.camera_scanner import CameraScanner
 from ..services import SessionContext
 from ..services.session import user_message
 from ..services.volunteer import guide_url
@@ -31,7 +31,6 @@ from ..viewmodels.activation import (
     volunteer_assignment,
 )
 
-CAMERA_INTERVAL_SECONDS = 0.5  # as at the reception desk: a picture every half second, decoded on the server
 FOLLOW_UP_COLUMN_WIDTH = 440
 LONG_LABEL_PADDING = 14  # above and below a one-line label of 20 px: 48 px in all
 BUTTON_ICON_SIZE = 18  # Material's, at normal text size
@@ -99,51 +98,6 @@ def follow_up_tile(number: int, row: FollowUpRow, ui: Ui) -> ft.Control:
         ], spacing=2),
         padding=theme.SPACE_S, border_radius=theme.RADIUS, border=ft.Border.all(1, "#D5DCE3"),
     ))
-
-
-@ft.component
-def ResidentCameraScanner(on_code, on_message):
-    """The reception desk's way: a picture every half second, the QR found on the server. Stops with a
-    message when it cannot work here (no camera, or this account may not decode pictures)."""
-    import flet_camera as fc
-
-    _state, ui = use_ui()
-    session = ft.use_context(SessionContext)
-    camera = ft.use_ref(None)
-    t = ui.t
-
-    async def scan() -> None:
-        cameras = await camera.current.get_available_cameras()
-        if not cameras:
-            on_message(t("No camera was found on this device. Type the number from the chip ID card."))
-            return
-        back = next((c for c in cameras if c.lens_direction == fc.CameraLensDirection.BACK), cameras[0])
-        await camera.current.initialize(back, fc.ResolutionPreset.MEDIUM, enable_audio=False)
-        while True:
-            await asyncio.sleep(CAMERA_INTERVAL_SECONDS)
-            picture = await camera.current.take_picture()
-            if not picture:
-                continue
-            try:
-                code = await session.volunteer.decode(picture)
-            except Forbidden:
-                on_message(t("The camera cannot read codes for this account yet. Type the 12-digit number from "
-                             "the chip ID card."))
-                return
-            except ApiError as failure:
-                if failure.status == 422:
-                    continue  # no code in this picture yet
-                on_message(user_message(failure, t))
-                return
-            except Offline as failure:
-                on_message(user_message(failure, t))
-                return
-            await on_code(code)
-            return
-
-    ft.use_effect(scan, [], cleanup=lambda: None)  # a cleanup makes unmounting cancel the loop
-    return ft.Container(fc.Camera(ref=camera, preview_enabled=True, expand=True), height=280,
-                        border_radius=theme.RADIUS, bgcolor="#000000")
 
 
 @ft.component
@@ -316,7 +270,9 @@ def VolunteerDeskView():
         ], wrap=True, spacing=theme.SPACE_S, run_spacing=theme.SPACE_S),
     ]
     if camera_on:
-        lookup_card.append(ResidentCameraScanner(look_up, camera_stopped))
+        lookup_card.append(CameraScanner(session.volunteer.decode, look_up, camera_stopped,
+                                         t("No camera was found on this device. Type the number from the chip ID "
+                                           "card.")))
     if busy:
         lookup_card.append(ft.ProgressBar())
     if error:
