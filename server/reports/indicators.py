@@ -208,7 +208,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "permanent_with_book_pct", N_("Permanent residents with a health book"),
         N_("Share of the living permanent residents of the area who have a health book at the end of the period. "
-           "The plans' target: 95% in every commune."),
+           "The plans' target: 95 percent in every commune."),
         Kind.PEOPLE_SHARE, "percent", AREA_LEVELS, share(("books.permanent",), ("residents.permanent",)),
         numerator=N_("Living permanent residents with a health book"),
         denominator=N_("Living permanent residents in the register"), target=95, notes=(SMALL_PARTS,)),
@@ -293,7 +293,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "end_to_receipt_p95_hours", N_("End of treatment to receipt: 95th percentile"),
         N_("Hours from the end of treatment (NGAY_RA) to the gateway's receipt of the record, for the records "
-           "accepted in the period: 95% of them arrived within this time."),
+           "accepted in the period: 95 in every 100 arrived within this time."),
         Kind.LATENCY, "hours", ALL_LEVELS, quantile("end_to_receipt", 0.95, 3600), notes=(FROM_BUCKETS, MONTHLY)),
     Indicator(
         "end_to_receipt_within_24h_pct", N_("Received within 24 hours of the end of treatment"),
@@ -310,7 +310,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "receipt_to_visible_p95_seconds", N_("Receipt to visible in the book: 95th percentile"),
         N_("Seconds from the gateway's receipt of a record to its visit being visible in the health book, for the "
-           "records accepted in the period: 95% of them were visible within this time."),
+           "records accepted in the period: 95 in every 100 were visible within this time."),
         Kind.LATENCY, "seconds", ALL_LEVELS, quantile("receipt_to_visible", 0.95, 1), notes=(FROM_BUCKETS, MONTHLY)),
     Indicator(
         "receipt_to_visible_within_24h_pct", N_("Visible in the book within 24 hours of receipt"),
