@@ -88,7 +88,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=_Deferred(lambda: outer)), timeout=10)
 
     api_app = create_api_app(
-        ApiSettings(db_path=config.data_dir / "book.db", database_url=config.database_url,
+        ApiSettings(db_path=config.data_dir / "book.db", database_url=config.database_url, public_url=public_url,
                     idp_issuer=config.issuer, idp_http=idp_http,
                     clock=config.clock, check_in_code_ttl_seconds=round(config.check_in_code_minutes * 60),
                     introspection=introspection, docs=config.api_docs)

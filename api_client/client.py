@@ -21,7 +21,10 @@ from .models import (
     CheckInCardRequest,
     CheckInCode,
     CheckInCodeState,
+    CorrectionRequest,
+    CorrectionTarget,
     DependentRef,
+    DeskCorrectionRequest,
     FollowUpPage,
     HealthBook,
     IssuedCheckInCard,
@@ -44,6 +47,8 @@ _AccessLog = TypeAdapter(list[AccessLogEntry])
 _Queue = TypeAdapter(list[QueueEntry])
 _Cards = TypeAdapter(list[CheckInCard])
 _Areas = TypeAdapter(list[Area])
+_Corrections = TypeAdapter(list[CorrectionRequest])
+_DeskCorrections = TypeAdapter(list[DeskCorrectionRequest])
 
 
 class HealthBookClient:
@@ -78,6 +83,11 @@ class HealthBookClient:
         path = f"/people/{person_id}/book" if person_id else "/me/book"
         return HealthBook.model_validate(await self._request("GET", path))
 
+    async def book_fhir(self, person_id: str | None = None) -> bytes:
+        """The whole book as an HL7 FHIR International Patient Summary (a JSON file to save, not to parse)."""
+        path = f"/people/{person_id}/book/fhir" if person_id else "/me/book/fhir"
+        return (await self._send("GET", path)).content
+
     async def visits(self, person_id: str | None = None, *, limit: int = 20, offset: int = 0) -> VisitPage:
         path = f"/people/{person_id}/visits" if person_id else "/me/visits"
         return VisitPage.model_validate(await self._request("GET", path, params={"limit": limit, "offset": offset}))
@@ -86,12 +96,31 @@ class HealthBookClient:
         path = f"/people/{person_id}/visits/{visit_id}" if person_id else f"/me/visits/{visit_id}"
         return Visit.model_validate(await self._request("GET", path))
 
+    async def paper_pdf(self, visit_id: str, kind: str, person_id: str | None = None) -> bytes:
+        """A visit's paper with its signed QR code: `kind` discharge, referral or re-exam."""
+        base = f"/people/{person_id}" if person_id else "/me"
+        return (await self._send("GET", f"{base}/visits/{visit_id}/papers/{kind}.pdf")).content
+
+    async def vaccination_record_pdf(self, person_id: str | None = None) -> bytes:
+        """The vaccination record with its signed QR code."""
+        path = f"/people/{person_id}/vaccinations.pdf" if person_id else "/me/vaccinations.pdf"
+        return (await self._send("GET", path)).content
+
     async def dependents(self) -> list[DependentRef]:
         return _Dependents.validate_python(await self._request("GET", "/me/dependents"))
 
     async def set_representative(self, update: RepresentativeUpdate) -> Representative:
         body = update.model_dump(mode="json")
         return Representative.model_validate(await self._request("PUT", "/me/representative", json=body))
+
+    async def remove_representative(self, role: str) -> None:
+        """`role`: caregiver or legal_representative."""
+        await self._request("DELETE", f"/me/representative/{role}")
+
+    async def emergency_card_pdf(self, person_id: str | None = None, size: str = "id1") -> bytes:
+        """The printable emergency card (`size` id1 or a6) of the caller's book or a dependent's."""
+        path = f"/people/{person_id}/emergency-card.pdf" if person_id else "/me/emergency-card.pdf"
+        return (await self._send("GET", path, params={"size": size})).content
 
     # ------------------------------------------------------------ check-in at the counter
 
@@ -215,6 +244,36 @@ class HealthBookClient:
         return ReportAssessment.model_validate(
             await self._request("PUT", "/reports/pilot/assessment", params={"area": area, "period": period},
                                 json=update.model_dump(mode="json")))
+
+    # ------------------------------------------------------------ corrections ("Báo thông tin sai")
+
+    async def report_correction(self, target_kind: CorrectionTarget, note: str, *, visit_id: str | None = None,
+                                target_ref: str = "", person_id: str | None = None) -> CorrectionRequest:
+        """The note goes as typed: the server's answer says, in the reader's language, what to change."""
+        path = f"/people/{person_id}/corrections" if person_id else "/me/corrections"
+        body = {"target_kind": target_kind.value, "target_ref": target_ref, "note": note,
+                **({"visit_id": visit_id} if visit_id else {})}
+        return CorrectionRequest.model_validate(await self._request("POST", path, json=body))
+
+    async def corrections(self, person_id: str | None = None) -> list[CorrectionRequest]:
+        path = f"/people/{person_id}/corrections" if person_id else "/me/corrections"
+        return _Corrections.validate_python(await self._request("GET", path))
+
+    async def withdraw_correction(self, request_id: str, person_id: str | None = None) -> None:
+        path = f"/people/{person_id}/corrections/{request_id}" if person_id else f"/me/corrections/{request_id}"
+        await self._request("DELETE", path)
+
+    async def desk_corrections(self) -> list[DeskCorrectionRequest]:
+        return _DeskCorrections.validate_python(await self._request("GET", "/clinic/corrections",
+                                                                    params={"status": "open"}))
+
+    async def decline_correction(self, person_id: str, request_id: str, reason: str) -> CorrectionRequest:
+        return CorrectionRequest.model_validate(await self._request(
+            "POST", f"/clinic/corrections/{person_id}/{request_id}/decline", json={"reason": reason}))
+
+    async def mark_corrected(self, person_id: str, request_id: str, note: str | None = None) -> CorrectionRequest:
+        return CorrectionRequest.model_validate(await self._request(
+            "POST", f"/clinic/corrections/{person_id}/{request_id}/corrected", json={"note": note}))
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -758,8 +758,8 @@ class AccessLogEntry(ResponseModel):
     actor_role: StaffRole
     facility_code: str | None = None
     facility_name: str | None = None
-    what: Literal["patient_summary", "identity", "book", "visits", "visit"]
-    purpose: Literal["check_in", "identification", "treatment", "assisted_session", "activation_help"]
+    what: Literal["patient_summary", "identity", "book", "visits", "visit", "corrections"]
+    purpose: Literal["check_in", "identification", "treatment", "assisted_session", "activation_help", "correction"]
     method: CheckInMethod | None = None  # how the patient was identified; None for treatment reads
     via_code: bool  # method == "book_qr"
 
@@ -1120,3 +1120,89 @@ class PilotReport(ResponseModel):
     trend: list[MonthTrend]  # the twelve months up to the period's end
     assessment: ReportAssessment
     provisional: bool = False  # the period has not ended yet: its figures may still change
+
+
+# ---------------------------------------------------------------- corrections ("Báo thông tin sai")
+
+
+class CorrectionTarget(StrEnum):
+    """What a citizen says is wrong: a whole visit, one row of it, one of its papers, or a vaccination."""
+
+    VISIT = "visit"
+    LAB_RESULT = "lab_result"
+    PRESCRIPTION = "prescription"
+    PROCEDURE = "procedure"
+    DIAGNOSIS = "diagnosis"
+    VACCINATION = "vaccination"
+    DISCHARGE_PAPER = "discharge_paper"
+    REFERRAL = "referral"
+    RE_EXAM = "re_exam"
+
+
+class CorrectionStatus(StrEnum):
+    OPEN = "open"  # waiting for the facility
+    CORRECTED = "corrected"  # the facility resent the record, or said it did
+    DECLINED = "declined"  # with the facility's reason
+    WITHDRAWN = "withdrawn"  # by the citizen
+
+
+CORRECTION_NOTE_MAX = 1000
+
+
+def vaccination_ref(vaccination: Vaccination) -> str:
+    """How a correction names one dose (vaccinations have no id on the wire): vaccine, dose, date."""
+    return f"{vaccination.vaccine_code}|{vaccination.dose_number}|{vaccination.given_on.isoformat()}"
+
+
+class CorrectionRequestCreate(RequestModel):
+    """`target_ref`: the row's position in the visit's list ("0", "1", …) for results, medicines,
+    procedures and diagnoses; `vaccination_ref` for a dose; empty for a visit or one of its papers."""
+
+    visit_id: str | None = Field(default=None, min_length=1, max_length=64)
+    target_kind: CorrectionTarget
+    target_ref: str = Field(default="", max_length=200)
+    note: str = Field(min_length=1, pattern=NOT_BLANK)
+
+    @field_validator("note")
+    @classmethod
+    def _note_short_enough(cls, value: str) -> str:
+        if len(value) > CORRECTION_NOTE_MAX:
+            raise PydanticCustomError(
+                "visit_correction_note_too_long",
+                N_("Write at most 1000 characters: say briefly what is wrong and what is right."))
+        return value
+
+
+class CorrectionRequest(ResponseModel):
+    """One request as its sender follows it."""
+
+    id: str
+    person_id: str
+    facility_code: str
+    facility_name: str | None = None
+    target_kind: CorrectionTarget
+    visit_id: str | None = None
+    visit_started_at: datetime | None = None
+    target_ref: str = ""
+    target_label: str = ""  # what the citizen saw: a result's or medicine's name, a vaccine and its dose
+    note: str
+    status: CorrectionStatus
+    created_at: datetime
+    answered_at: datetime | None = None
+    answer_note: str | None = None  # the facility's reason when declined, or what it corrected
+
+
+class DeskCorrectionRequest(CorrectionRequest):
+    """One open request on a facility's desk: enough to find the record, nothing more of the book."""
+
+    patient_name: str
+    birth_year: int | None = None
+    ma_lk: str | None = None  # the facility's own key of the visit, when it came through the gateway
+
+
+class CorrectionDecline(RequestModel):
+    reason: str = Field(min_length=1, max_length=500, pattern=NOT_BLANK)
+
+
+class CorrectionDone(RequestModel):
+    note: str | None = Field(default=None, max_length=500)

@@ -20,6 +20,16 @@ def AssistedFrame():
     """Every screen of an assisted session says whose it is and who helps, with the way to end it."""
     state, ui = use_ui()
     session = ft.use_context(SessionContext)
+
+    def apply_reader_settings() -> None:
+        """Flutter's own widgets (buttons, fields, the navigation) grow with large text through the theme;
+        the tab's name is the splash's (assets/index.html), in the reader's language."""
+        page = ft.context.page
+        page.theme = theme.page_theme(ui.type)
+        page.title = ui.t("Electronic health book")
+        page.update()
+
+    ft.use_effect(apply_reader_settings, [state.large_text, state.language])
     router = ft.Router(ROUTES, not_found=NotFoundView)
     assisted = state.assisted
     if assisted is None:

@@ -61,5 +61,56 @@ NORMAL = TypeScale(1.0)
 LARGE = TypeScale(1.35)
 
 
-def page_theme() -> ft.Theme:
-    return ft.Theme(color_scheme_seed=PRIMARY, use_material3=True)
+# Flutter's own widgets (buttons, fields, chips, the navigation, snackbars, dialogs) take their words'
+# size from the text theme, not from our `ft.Text`s: Material 3's roles at sizes for older eyes
+# (Material's own are 2 to 4 px smaller), multiplied by the reader's scale.
+TEXT_ROLES = {
+    "display_large": 48, "display_medium": 40, "display_small": 34,
+    "headline_large": 30, "headline_medium": 28, "headline_small": 24,
+    "title_large": 22, "title_medium": 18, "title_small": 16,
+    "body_large": 17, "body_medium": 16, "body_small": 14,
+    "label_large": 16, "label_medium": 14, "label_small": 13,  # buttons and chips; navigation labels; badges
+}
+
+
+def text_theme(scale: TypeScale) -> ft.TextTheme:
+    return ft.TextTheme(**{role: ft.TextStyle(size=scale.size(base)) for role, base in TEXT_ROLES.items()})
+
+
+def navigation_bar_height(scale: TypeScale) -> float:
+    """Material's 80 px at least, with room for a second line of label: long Vietnamese words ("Trang chủ",
+    "Tiêm chủng") wrap on a phone with six destinations, and in large text."""
+    return max(80, round(56 + 2 * scale.size(TEXT_ROLES["label_medium"]) * 1.2))
+
+
+def page_theme(scale: TypeScale = NORMAL) -> ft.Theme:
+    """The page's theme for this reader: applied again when large text is switched."""
+    label = ft.TextStyle(size=scale.size(TEXT_ROLES["label_medium"]))
+    button = ft.ButtonStyle(
+        text_style=ft.TextStyle(size=scale.size(TEXT_ROLES["label_large"]), weight=ft.FontWeight.W_600),
+        icon_size=scale.size(20),
+        padding=ft.Padding.symmetric(horizontal=SPACE_L, vertical=SPACE_S),
+    )
+    return ft.Theme(
+        color_scheme_seed=PRIMARY, use_material3=True,
+        text_theme=text_theme(scale),
+        filled_button_theme=ft.FilledButtonTheme(style=button),
+        outlined_button_theme=ft.OutlinedButtonTheme(style=button),
+        text_button_theme=ft.TextButtonTheme(style=button),
+        button_theme=ft.ButtonTheme(style=button),
+        segmented_button_theme=ft.SegmentedButtonTheme(style=button),
+        navigation_bar_theme=ft.NavigationBarTheme(label_text_style=label, height=navigation_bar_height(scale)),
+        navigation_rail_theme=ft.NavigationRailTheme(selected_label_text_style=label,
+                                                     unselected_label_text_style=label),
+        chip_theme=ft.ChipTheme(label_text_style=ft.TextStyle(size=scale.size(TEXT_ROLES["label_large"]))),
+        snackbar_theme=ft.SnackBarTheme(content_text_style=ft.TextStyle(size=scale.size(TEXT_ROLES["body_large"]))),
+        dialog_theme=ft.DialogTheme(
+            title_text_style=ft.TextStyle(size=scale.size(TEXT_ROLES["headline_small"]), weight=ft.FontWeight.BOLD),
+            content_text_style=ft.TextStyle(size=scale.size(TEXT_ROLES["body_large"]))),
+        tooltip_theme=ft.TooltipTheme(text_style=ft.TextStyle(size=scale.size(TEXT_ROLES["body_small"]),
+                                                              color=ON_PRIMARY)),
+        list_tile_theme=ft.ListTileTheme(
+            title_text_style=ft.TextStyle(size=scale.size(TEXT_ROLES["body_large"])),
+            subtitle_text_style=ft.TextStyle(size=scale.size(TEXT_ROLES["body_medium"]))),
+        dropdown_theme=ft.DropdownTheme(text_style=ft.TextStyle(size=scale.size(TEXT_ROLES["body_large"]))),
+    )

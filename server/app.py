@@ -14,12 +14,17 @@ from api_client.models import ErrorEnvelope
 
 from .errors import install_error_handlers
 from .gateway.service import Gateway
+from .papers import load_or_create as load_paper_keys
 from .request_limits import RequestLimits
-from .routes import book, cards, check_in, gateway, guide, record_visit, reports, volunteer
+from .routes import book, cards, check_in, gateway, guide, papers, record_visit, reports, volunteer
+from .routes import corrections as correction_routes
+from .routes import emergency as emergency_routes
+from .routes import fhir as fhir_routes
 from .security import IntrospectionClient, TokenVerifier
 from .storage import BookStore, CheckInStore, SubmissionStore, open_database
 from .storage.activation import ActivationStore
 from .storage.cards import CheckInCardStore
+from .storage.corrections import CorrectionStore
 from .storage.population import PopulationStore
 from .storage.reports import ReportStore
 from .throttle import FailureThrottle
@@ -41,6 +46,7 @@ class ApiSettings:
     volunteer_lookups_per_day: int = 200
     introspection: IntrospectionClient | None = None  # revocation reaches the API through the provider
     docs: bool = False  # Swagger UI loads its script from a CDN: for development only
+    public_url: str | None = None  # the papers' issuer; None: the hosted provider's URL without its /idp
 
 
 def create_api_app(settings: ApiSettings) -> FastAPI:
@@ -55,6 +61,8 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     if settings.facility_keys_dir is None:
         settings.facility_keys_dir = settings.db_path.parent / "demo" / "facilities"
     app.state.settings = settings
+    app.state.paper_keys = load_paper_keys(settings.db_path.parent)  # the data dir, shared by its processes
+    app.state.paper_issuer = (settings.public_url or settings.idp_issuer.removesuffix("/idp")).rstrip("/")
     database = open_database(settings.db_path, settings.database_url)  # migrates: ASGITransport has no lifespan
     app.state.database = database
     app.state.store = BookStore(database)
@@ -64,6 +72,7 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     app.state.activation = ActivationStore(database)
     app.state.population = PopulationStore(database)
     app.state.reports = ReportStore(database)
+    app.state.corrections = CorrectionStore(database)
     app.state.gateway = Gateway(database, app.state.store, app.state.submissions, settings.clock)
     app.state.gateway.recover()  # envelopes a previous process archived but did not finish
     app.state.redeem_throttle = FailureThrottle(database, settings.failed_redemptions_per_minute, 60, settings.clock)
@@ -88,12 +97,16 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
 
     v1.include_router(check_in.router)  # first: the check-in is the hottest route, matched in order
     v1.include_router(book.router)
+    v1.include_router(fhir_routes.router)
     v1.include_router(gateway.router)
     v1.include_router(record_visit.router)
     v1.include_router(cards.router)
     v1.include_router(volunteer.router)
     v1.include_router(reports.router)
     v1.include_router(guide.router)
+    v1.include_router(papers.router)
+    v1.include_router(emergency_routes.router)
+    v1.include_router(correction_routes.router)
     error = {"model": ErrorEnvelope, "description": "The error envelope; `message` in the caller's language"}
     app.include_router(v1, responses={status: error for status in (400, 401, 403, 404, 409, 410, 413, 422, 429, 503)})
     return app

@@ -41,6 +41,7 @@ from api_client.models import (
     Visit,
 )
 
+from .gateway.vital_signs import vital_signs_of
 from .storage import BookStore, new_id, open_store
 from .storage.db import DATABASE_URL_VARIABLE
 
@@ -101,6 +102,11 @@ def vaccine(code: str, name: str, dose: int, day: date, place: str, batch: str, 
                        facility_name=place, batch=batch, programme=programme)
 
 
+def with_vital_signs(visit: Visit) -> Visit:
+    """The vital signs read from the visit's DIEN_BIEN_LS notes, as the gateway reads a facility's XML5."""
+    return visit.model_copy(update={"vital_signs": vital_signs_of(visit.clinical_notes, weight_kg=visit.weight_kg)})
+
+
 def _signed(visit_end: datetime) -> dict[str, datetime]:
     return {"signed_at": visit_end + timedelta(hours=2), "received_at": visit_end + timedelta(hours=2, seconds=1)}
 
@@ -157,6 +163,8 @@ def nguyen_van_hung(today: date) -> Book:
             lab("HbA1c", "7.8", "%", 4.0, 6.4, at(day, 9)),
             lab("Creatinin", "98", "µmol/L", 62, 106, at(day, 9)),
         ],
+        clinical_notes=[ClinicalNote(recorded_at=at(day, 7, 45),
+                                     note="Mạch: 84 lần/phút; Huyết áp: 158/94 mmHg; Cân nặng: 68,5 kg")],
         prescriptions=[
             drug("Amlodipin", "5mg", "Viên", 30, "1 viên/lần * 1 lần/ngày * 30 ngày", "Uống buổi sáng sau ăn", at(day, 9, 30)),
             drug("Metformin", "850mg", "Viên", 60, "1 viên/lần * 2 lần/ngày * 30 ngày", "Uống sau ăn sáng và tối", at(day, 9, 30)),
@@ -228,6 +236,8 @@ def nguyen_van_hung(today: date) -> Book:
             lab("Cholesterol toàn phần", "6.8", "mmol/L", None, 5.2, at(day, 9, 30)),
             lab("LDL-C", "4.3", "mmol/L", None, 3.4, at(day, 9, 30)),
         ],
+        clinical_notes=[ClinicalNote(recorded_at=at(day, 8, 10),
+                                     note="Đau ngực trái khi gắng sức. Mạch 88 lần/phút, huyết áp 165/95 mmHg.")],
         outcome=3, discharge_type=2,
         referral=Referral(
             number="CT-" + day.strftime("%Y%m%d") + "-0088", to_facility_code="01903",
@@ -275,10 +285,12 @@ def nguyen_van_hung(today: date) -> Book:
             lab("HbA1c", "6.9", "%", 4.0, 6.4, at(day, 8, 45)),
             lab("Kali máu", "4.2", "mmol/L", 3.5, 5.0, at(day, 8, 45)),
         ],
+        clinical_notes=[ClinicalNote(recorded_at=at(day, 7, 50),
+                                     note="Mạch: 76 lần/phút; Huyết áp: 136/84 mmHg; Cân nặng: 67,2 kg")],
         prescriptions=[
             drug("Amlodipin", "5mg", "Viên", 30, "1 viên/lần * 1 lần/ngày * 30 ngày", "Uống buổi sáng sau ăn", at(day, 9, 30)),
             drug("Losartan", "50mg", "Viên", 30, "1 viên/lần * 1 lần/ngày * 30 ngày", "Uống buổi sáng", at(day, 9, 30)),
-            drug("Metformin", "850mg", "Viên", 60, "1 viên/lần * 2 lần/ngày * 30 ngày", "Uống sau ăn sáng và tối", at(day, 9, 30)),
+            drug("Metformin", "850mg", "Viên", 60, "Ngày uống 2 lần, mỗi lần 1 viên", "Uống sau ăn sáng và tối", at(day, 9, 30)),
             drug("Atorvastatin", "20mg", "Viên", 30, "1 viên/lần * 1 lần/ngày * 30 ngày", "Uống buổi tối", at(day, 9, 30)),
         ],
         outcome=2, discharge_type=1, weight_kg=67.2, treatment_days=30,
@@ -291,6 +303,38 @@ def nguyen_van_hung(today: date) -> Book:
         **_signed(end),
     ))
 
+    # Quarterly chronic re-exams at his station between those (listed last: tests pick the visits above by
+    # position): the sugar and the pressure slowly come down, for Home's trends.
+    for days_ago, glucose, hba1c, pressure, weight in (
+        (310, "8.4", "7.6", "152/92", 68.1),
+        (220, "7.9", "7.4", "146/90", 67.6),
+        (130, "7.6", "7.2", "148/88", 66.4),
+    ):
+        day = today - timedelta(days=days_ago)
+        start, end = at(day, 7, 30), at(day, 9, 40)
+        visits.append(Visit(
+            id=new_id(), **facility("01901"), visit_type="05", started_at=start, ended_at=end,
+            reason="Khám và lĩnh thuốc bệnh mạn tính",
+            diagnosis_text="Tăng huyết áp; Đái tháo đường type 2",
+            diagnoses=[dx("I10", "Tăng huyết áp vô căn", True), dx("E11.9", "Đái tháo đường type 2 không biến chứng")],
+            lab_results=[
+                lab("Glucose máu lúc đói", glucose, "mmol/L", 3.9, 6.4, at(day, 8, 30)),
+                lab("HbA1c", hba1c, "%", 4.0, 6.4, at(day, 8, 45)),
+            ],
+            clinical_notes=[ClinicalNote(recorded_at=at(day, 7, 45), note=(
+                f"Mạch: 80 lần/phút; Huyết áp: {pressure} mmHg; Cân nặng: {weight:.1f} kg; Chiều cao: 165 cm"
+                .replace(".", ",")))],
+            prescriptions=[
+                drug("Amlodipin", "5mg", "Viên", 30, "1 viên/lần * 1 lần/ngày * 30 ngày", "Uống buổi sáng sau ăn",
+                     at(day, 9, 30)),
+                drug("Metformin", "850mg", "Viên", 60, "Ngày uống 2 lần, mỗi lần 1 viên", "Uống sau ăn sáng và tối",
+                     at(day, 9, 30)),
+            ],
+            outcome=2, discharge_type=1, weight_kg=weight, treatment_days=30,
+            doctor_advice="Ăn nhạt, hạn chế đường bột, đi bộ 30 phút mỗi ngày",
+            **_signed(end),
+        ))
+
     vaccinations = [
         vaccine("COVID-19", "COVID-19 (AstraZeneca)", 1, date(2021, 8, 20), "Trạm Y tế phường Ba Đình", "A1234"),
         vaccine("COVID-19", "COVID-19 (AstraZeneca)", 2, date(2021, 10, 22), "Trạm Y tế phường Ba Đình", "A2291"),
@@ -298,7 +342,7 @@ def nguyen_van_hung(today: date) -> Book:
         vaccine("PCV13", "Phế cầu (Prevenar 13)", 1, date(2024, 5, 10), "Trung tâm tiêm chủng VNVC Ba Đình", "PV5521", "service"),
         vaccine("INFLUENZA", "Cúm mùa (Vaxigrip Tetra)", 1, today - timedelta(days=40), "Trạm Y tế phường Ba Đình", "VX2026-11", "service"),
     ]
-    return Book(person, history, visits, vaccinations)
+    return Book(person, history, [with_vital_signs(visit) for visit in visits], vaccinations)
 
 
 def tran_thi_mai(today: date) -> Book:

@@ -39,6 +39,9 @@ WEB_CSP = (
     "img-src 'self' blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; manifest-src 'self'; "
     "media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+# Public addresses outside /api that the API answers: the papers' key set where verifiers look for it
+# (RFC 8615), and the page that checks a paper. Each sets its own policy and caching.
+API_ALIASES = {"/.well-known/jwks.json": "/v1/papers/jwks.json", "/verify": "/v1/papers/verify"}
 _INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
 
 
@@ -63,6 +66,13 @@ class Edge:
             return
         root_path = scope.get("root_path", "")
         path = scope["path"][len(root_path):] if scope["path"].startswith(root_path) else scope["path"]
+        if path in API_ALIASES:
+            prefix, app, headers = self.parts[0]
+            target = root_path + prefix + API_ALIASES[path]
+            child = dict(scope, path=target, raw_path=target.encode(), root_path=root_path + prefix,
+                         app_root_path=scope.get("app_root_path", root_path))
+            await app(child, receive, with_headers(send, headers, scope))
+            return
         for prefix, app, headers in self.parts:
             if path == prefix or path.startswith(prefix + "/"):
                 child = dict(scope, root_path=root_path + prefix, app_root_path=scope.get("app_root_path", root_path))

@@ -27,6 +27,7 @@ OWN_LIMITS = {
     "/v1/gateway/submissions": (None, False),  # facility key and streaming limit in the route
     "/v1/gateway/practitioners": (None, False),  # likewise
     "/v1/reports/pilot/assessment": (1024 * 1024, True),  # three sections of up to 20 000 characters
+    "/v1/papers/verify": (5 * 1024 * 1024 + 64 * 1024, False),  # anyone's paper PDF, with the form around it
 }
 METHODS_WITH_BODY = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -65,10 +65,24 @@ def info_row(label: str, value: str, ui: Ui) -> ft.Control:
 
 def icon_button(icon: ft.IconData, label: str, on_click, *, color: str | None = None,
                 disabled: bool = False) -> ft.Control:
-    """An icon button screen readers can name (a tooltip alone gives Flutter web no label)."""
+    """An icon button screen readers can name (a tooltip alone gives Flutter web no label), 48 px square
+    (Material's 40 px is under the touch minimum), its label shown as a tooltip on long press or hover."""
     return ft.Semantics(
         label=label, button=True,
-        content=ft.IconButton(icon, tooltip=label, icon_color=color, on_click=on_click, disabled=disabled),
+        content=ft.IconButton(icon, tooltip=label, icon_color=color, on_click=on_click, disabled=disabled,
+                              icon_size=26, width=theme.TOUCH_TARGET, height=theme.TOUCH_TARGET),
+    )
+
+
+def labelled_action(icon: ft.IconData, label: str, on_click, ui: Ui, *, color: str | None = None,
+                    disabled: bool = False) -> ft.Control:
+    """A header action: icon and words where the window has the width, a named 48 px icon on a phone."""
+    if not ui.wide:
+        return icon_button(icon, label, on_click, color=color, disabled=disabled)
+    return ft.TextButton(
+        label, icon=icon, on_click=on_click, disabled=disabled, height=theme.TOUCH_TARGET,
+        style=ft.ButtonStyle(color=color, icon_color=color,
+                             text_style=ft.TextStyle(size=ui.type.body, weight=ft.FontWeight.W_600)),
     )
 
 

@@ -19,6 +19,7 @@ from ..state import AppState
 from .auth import AuthService, NativeSignIn
 from .book import BookService
 from .check_in import CheckInService
+from .corrections import CorrectionService  # built per call on session.books.client (see its module)
 from .offline_cache import KeyStore, OfflineCache, cache_key
 from .reports import ReportService
 from .session import SessionService, SignedInServices
@@ -95,4 +96,4 @@ async def create_session(page: ft.Page, state: AppState, config: AppConfig, *, k
                           preferences=ft.SharedPreferences(), native=native, assisted_services=assisted_services)
 
 
-__all__ = ["SessionContext", "SessionService", "create_session"]
+__all__ = ["CorrectionService", "SessionContext", "SessionService", "create_session"]

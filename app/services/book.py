@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from api_client.client import HealthBookClient
-from api_client.errors import Offline, ServerError
-from api_client.models import HealthBook, Me
+from api_client.errors import ApiError, Offline, ServerError
+from api_client.models import DependentRef, HealthBook, Me, Representative, RepresentativeUpdate
 
 from .offline_cache import OfflineCache
 
@@ -56,6 +56,39 @@ class BookService:
         if self.cache:
             self.cache.save(f"book:{person_id}", book, synced_at)
         return LoadedBook(book, offline=False, synced_at=synced_at)
+
+    async def dependents_books(self, dependents: list[DependentRef]) -> dict[str, HealthBook | None]:
+        """Each dependent's book, for the alerts on a guardian's own home; None for one that cannot be read
+        now (the home still shows the others). Read one after the other: a guardian has a few children."""
+        books: dict[str, HealthBook | None] = {}
+        for dependent in dependents:
+            try:
+                books[dependent.person_id] = (await self.load(dependent.person_id, own=False)).book
+            except (ApiError, Offline):
+                books[dependent.person_id] = None
+        return books
+
+    async def emergency_card(self, person_id: str, *, own: bool, size: str) -> bytes:
+        """The printable emergency card, made by the server from the book as it is now."""
+        return await self.client.emergency_card_pdf(None if own else person_id, size)
+
+    async def save_contact(self, update: RepresentativeUpdate) -> Representative:
+        """The citizen's own caregiver or legal representative: whom the emergency card says to call."""
+        return await self.client.set_representative(update)
+
+    async def remove_contact(self, role: str) -> None:
+        await self.client.remove_representative(role)
+
+    async def fhir_export(self, person_id: str, *, own: bool) -> bytes:
+        """The open book as an HL7 FHIR file to save; never cached, and never from the cache."""
+        return await self.client.book_fhir(None if own else person_id)
+
+    async def paper(self, visit_id: str, kind: str, person_id: str, *, own: bool) -> bytes:
+        """A visit's paper as the server signs it now (`kind` discharge, referral, re-exam); never cached."""
+        return await self.client.paper_pdf(visit_id, kind, None if own else person_id)
+
+    async def vaccination_record(self, person_id: str, *, own: bool) -> bytes:
+        return await self.client.vaccination_record_pdf(None if own else person_id)
 
     def forget(self) -> None:
         if self.cache:

@@ -157,12 +157,14 @@ ACCESS_WHAT = {
     "book": N_("Read the whole health book"),
     "visits": N_("Read the list of visits"),
     "visit": N_("Read one visit in full"),
+    "corrections": N_("Read your correction requests"),
 }
 ACCESS_PURPOSE = {
     "check_in": N_("for check-in"),
     "identification": N_("to identify you at the counter"),
     "treatment": N_("for your treatment"),
     "activation_help": N_("to help you set up your health book"),
+    "correction": N_("to answer them"),
 }
 
 

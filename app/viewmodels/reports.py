@@ -190,7 +190,7 @@ def _capitalised(text: str) -> str:
 
 
 def period_title(period: Period, t: Translator) -> str:
-    """Tháng 11 năm 2026 · 6 tháng đầu năm 2026 · Năm 2026 · 15/1/2026 – 31/3/2026."""
+    """Tháng 11 năm 2026 · 6 tháng đầu năm 2026 · Năm 2026 · 15/01/2026 – 31/03/2026."""
     if period.kind is ReportPeriodKind.MONTH:
         return _capitalised(format_skeleton("yMMMM", period.start, locale=t.language))
     if period.kind is ReportPeriodKind.HALF_YEAR:

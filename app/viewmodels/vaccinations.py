@@ -110,7 +110,7 @@ def build_vaccinations(birth_date: date, vaccinations: list[Vaccination], *, tod
             status = dose_status(dose, birth_date, given, today)
             when = (
                 t("Given on {date}", date=t.date(given.given_on)) if given
-                else t("Due from {date}", date=t.date(birth_date + timedelta(days=dose.due_age_days)))
+                else t("Due starting {date}", date=t.date(birth_date + timedelta(days=dose.due_age_days)))
             )
             schedule.append(ScheduleRow(
                 title=t("{vaccine}, dose {number}", vaccine=t(dose.name), number=dose.dose_number),

@@ -22,6 +22,10 @@ from ..components import (
 )
 from ..services import SessionContext
 from ..viewmodels.home import AllergyLine, HomeModel, build_home
+from ..viewmodels.medicines import MedicinesModel, build_medicines
+from ..viewmodels.reminders import DependentAlerts, Reminder, build_family_alerts, build_reminders
+from ..viewmodels.trends import Trend, build_trends
+from .trends import trend_chart
 
 
 def allergy_banner(allergies: list[AllergyLine], ui: Ui) -> ft.Control:
@@ -82,6 +86,121 @@ def identity_card(model: HomeModel, ui: Ui, revealed: bool, on_toggle) -> ft.Con
     return card(rows, identifier="identity-card")
 
 
+def medicines_section(model: MedicinesModel, ui: Ui, session) -> ft.Control:
+    t = ui.t
+    rows: list[ft.Control] = []
+    for index, line in enumerate(model.lines):
+        soon = line.days_left is not None and line.days_left <= 7
+        rows.append(ft.Semantics(identifier=f"medicine-{index}", container=True, content=ft.Container(
+            ft.Column([
+                ft.Row([ft.Icon(ft.Icons.MEDICATION, color=theme.PRIMARY, size=ui.type.title),
+                        ft.Text(line.name, size=ui.type.title, weight=ft.FontWeight.BOLD, expand=True)],
+                       spacing=theme.SPACE_S),
+                text(line.how, ui),
+                *([text(line.runs_out, ui, bold=soon, color=theme.WARNING if soon else None)] if line.runs_out else []),
+                text(t("Prescribed at {source}", source=line.source), ui, size=ui.type.small, color=theme.MUTED),
+            ], spacing=2),
+            padding=ft.Padding.symmetric(vertical=theme.SPACE_S),
+            border=ft.Border.only(bottom=ft.BorderSide(1, "#D5DCE3")),
+        )))
+    if not rows:
+        rows = [empty_state(t("No current medicines in the book"), ui, ft.Icons.MEDICATION_OUTLINED)]
+    return section(t("Current medicines"), [
+        *rows, text(model.explanation, ui, size=ui.type.small, color=theme.MUTED),
+    ], ui, identifier="current-medicines")
+
+
+def reminder_row(reminder: Reminder, ui: Ui, session, *, key: str) -> ft.Control:
+    icon = {"re_exam": ft.Icons.EVENT, "missed_re_exam": ft.Icons.EVENT_BUSY, "vaccine_overdue": ft.Icons.VACCINES,
+            "vaccine_due": ft.Icons.VACCINES, "medicine": ft.Icons.MEDICATION}[reminder.kind]
+    colour = theme.DANGER if reminder.urgent else theme.PRIMARY
+    return ft.Semantics(identifier=key, container=True, content=ft.Column([
+        ft.Row([ft.Icon(icon, color=colour, size=ui.type.title),
+                ft.Text(reminder.text, size=ui.type.body, weight=ft.FontWeight.BOLD,
+                        color=theme.DANGER if reminder.urgent else None, expand=True)],
+               spacing=theme.SPACE_S, vertical_alignment=ft.CrossAxisAlignment.START),
+        text(reminder.detail, ui, size=ui.type.small, color=theme.MUTED),
+        ft.TextButton(reminder.action, height=theme.TOUCH_TARGET, on_click=session.go(reminder.route),
+                      style=ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.body))),
+    ], spacing=2))
+
+
+def reminders_section(reminders: list[Reminder], ui: Ui, session) -> ft.Control:
+    t = ui.t
+    rows = [reminder_row(r, ui, session, key=f"reminder-{i}") for i, r in enumerate(reminders)]
+    return section(t("Reminders"), rows or [empty_state(t("Nothing to do right now"), ui, ft.Icons.TASK_ALT)], ui,
+                   identifier="reminders")
+
+
+def trends_section(trends: list[Trend], ui: Ui, session) -> ft.Control:
+    t = ui.t
+    blocks: list[ft.Control] = []
+    for trend in trends:
+        tone = theme.DANGER if trend.status in ("high", "low") else theme.SUCCESS if trend.status == "normal" else None
+        blocks.append(ft.Semantics(identifier=f"trend-{trend.key}", container=True, content=ft.Column([
+            ft.Text(trend.title, size=ui.type.title, weight=ft.FontWeight.BOLD),
+            ft.Row([
+                trend_chart(trend, ui),
+                ft.Container(text(trend.sentence, ui, bold=True, color=tone), width=280),
+            ], wrap=True, spacing=theme.SPACE_M, run_spacing=theme.SPACE_S),
+            ft.TextButton(t("See all values"), icon=ft.Icons.SHOW_CHART, height=theme.TOUCH_TARGET,
+                          on_click=session.go(f"/trends/{trend.key}"),
+                          style=ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.body))),
+        ], spacing=theme.SPACE_S)))
+    if not blocks:
+        blocks = [empty_state(t("No repeated results or measurements yet"), ui, ft.Icons.SHOW_CHART)]
+    return section(t("How your results are going"), blocks, ui, identifier="trends")
+
+
+def dependent_card(alerts: DependentAlerts, ui: Ui, session, index: int) -> ft.Control:
+    t = ui.t
+
+    async def open_book() -> None:
+        await session.choose_person(alerts.person_id)
+
+    lines: list[ft.Control] = [ft.Row([ft.Icon(ft.Icons.CHILD_CARE, color=theme.PRIMARY),
+                                       ft.Text(alerts.name, size=ui.type.title, weight=ft.FontWeight.BOLD, expand=True)],
+                                      spacing=theme.SPACE_S)]
+    if alerts.unavailable:
+        lines.append(text(t("This book cannot be read right now."), ui, color=theme.MUTED))
+    for alert in alerts.alerts:
+        lines.append(text(alert.text, ui, bold=alert.urgent, color=theme.DANGER if alert.urgent else None))
+    if not alerts.alerts and not alerts.unavailable:
+        lines.append(text(t("Nothing to do right now"), ui, color=theme.MUTED))
+    lines.append(ft.OutlinedButton(t("Open {name}'s book", name=alerts.name), icon=ft.Icons.MENU_BOOK,
+                                   height=theme.TOUCH_TARGET, on_click=open_book,
+                                   style=ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.body))))
+    return card(lines, identifier=f"dependent-{index}",
+                border_color=theme.DANGER if alerts.urgent else None)
+
+
+@ft.component
+def FamilyAlerts():
+    """A guardian's own home: each child's alerts, read from the child's book (a logged read)."""
+    state, ui = use_ui()
+    session = ft.use_context(SessionContext)
+    books, set_books = ft.use_state(None)
+    me = state.me
+    dependents = list(me.dependents) if me else []
+
+    async def load() -> None:
+        if dependents:
+            set_books(await session.books.dependents_books(dependents))
+
+    ft.use_effect(load, [tuple(d.person_id for d in dependents)])
+    t = ui.t
+    if books is None:
+        body: list[ft.Control] = [text(t("Loading the children's reminders…"), ui, color=theme.MUTED)]
+    else:
+        body = [dependent_card(alerts, ui, session, index) for index, alerts in
+                enumerate(build_family_alerts(dependents, books, now=datetime.now(UTC), t=t))]
+    return section(t("Family"), [
+        text(t("Reminders for the people in your care."), ui), *body,
+        ft.TextButton(t("Open a family member's book"), icon=ft.Icons.FAMILY_RESTROOM, height=theme.TOUCH_TARGET,
+                      on_click=session.go("/family")),
+    ], ui, identifier="family-alerts")
+
+
 @ft.component
 def HomeView():
     state, ui = use_ui()
@@ -100,6 +219,14 @@ def HomeView():
         ft.TextButton(t("No smartphone? Print a check-in card"), icon=ft.Icons.BADGE, height=theme.TOUCH_TARGET,
                       on_click=session.go("/card")),
         identity_card(model, ui, revealed, lambda: set_revealed(not revealed)),
+    ]
+    if state.me and state.me.dependents and not state.viewing_dependent:
+        controls.append(FamilyAlerts())
+    now = datetime.now(UTC)
+    controls += [
+        medicines_section(build_medicines(book, now=now, t=t), ui, session),
+        reminders_section(build_reminders(book, now=now, t=t), ui, session),
+        trends_section(build_trends(book, now=now, t=t), ui, session),
     ]
 
     if model.appointment:
@@ -126,13 +253,6 @@ def HomeView():
                          spacing=theme.SPACE_S) for c in model.conditions]
     controls.append(section(t("Long-term conditions"),
                             conditions or [empty_state(t("No long-term conditions recorded"), ui)], ui))
-
-    if state.me and state.me.dependents and not state.viewing_dependent:
-        controls.append(section(t("Family"), [
-            text(t("You can open the books of the children in your care."), ui),
-            ft.TextButton(t("Open a family member's book"), icon=ft.Icons.FAMILY_RESTROOM,
-                          height=theme.TOUCH_TARGET, on_click=session.go("/family")),
-        ], ui))
 
     controls.append(ft.Semantics(identifier="last-updated", content=text(
         t("Last updated: {time}", time=model.updated), ui, size=ui.type.small, color=theme.MUTED)))

@@ -256,6 +256,8 @@ def ReceptionView():
         ft.TextButton(other_language[1], icon=ft.Icons.TRANSLATE, height=theme.TOUCH_TARGET,
                       on_click=partial(session.set_language, other_language[0])),
         icon_button(ft.Icons.MENU_BOOK, t("My own health book"), session.go("/")),
+        *([ft.TextButton(t("Correction requests"), icon=ft.Icons.FACT_CHECK_OUTLINED, height=theme.TOUCH_TARGET,
+                         on_click=session.go("/clinic/corrections"))] if medical else []),  # answered by medical staff
         icon_button(ft.Icons.LOGOUT, t("Sign out"), session.sign_out),
     ]
     header: ft.Control = ft.Row([title, *tools]) if ui.wide else ft.Column([title, ft.Row(tools, wrap=True)])

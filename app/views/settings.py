@@ -1,12 +1,21 @@
-"""Settings: language, large text, and signing out (which erases what this device keeps)."""
+"""Settings: language, large text, the book as a file to take elsewhere, and signing out (which erases what
+this device keeps)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import flet as ft
 
+from api_client.errors import ApiError, Offline
+
 from .. import theme
-from ..components import loading, page_column, section, text, use_ui
+from ..components import banner, loading, page_column, section, text, use_ui
+from ..i18n import local
 from ..services import SessionContext
+from ..services.session import user_message
+from .check_in_card import button_style
+from .emergency_contact import EmergencyCardSection
 from .sign_in import language_switch
 
 
@@ -33,7 +42,11 @@ def SettingsView():
             text(t("See every time a health facility read your book."), ui),
             ft.TextButton(t("Who has looked at my book"), icon=ft.Icons.VISIBILITY, height=theme.TOUCH_TARGET,
                           on_click=session.go("/access-log")),
+            ft.TextButton(t("Correction requests"), icon=ft.Icons.FACT_CHECK_OUTLINED, height=theme.TOUCH_TARGET,
+                          on_click=session.go("/corrections")),
         ], ui),
+        EmergencyCardSection(),
+        MyDataSection(),
         section(t("Account"), [
             text(t("Signed in as {name}", name=state.me.full_name), ui),
             ft.OutlinedButton(t("Sign out"), icon=ft.Icons.LOGOUT, height=theme.TOUCH_TARGET,
@@ -42,3 +55,39 @@ def SettingsView():
                  color=theme.MUTED),
         ], ui, identifier="settings-account"),
     ], ui)
+
+
+@ft.component
+def MyDataSection():
+    """The open book (the caller's or a dependent's) as an HL7 FHIR file, fetched with the caller's token."""
+    state, ui = use_ui()
+    session = ft.use_context(SessionContext)
+    t = ui.t
+    failure, set_failure = ft.use_state(None)
+    busy, set_busy = ft.use_state(False)
+
+    async def download() -> None:
+        if busy or state.me is None or state.active_person_id is None:
+            return
+        set_busy(True)
+        set_failure(None)
+        try:
+            data = await session.books.fhir_export(state.active_person_id, own=not state.viewing_dependent)
+            await ft.FilePicker().save_file(file_name=f"so-suc-khoe-{local(datetime.now(UTC)).date().isoformat()}.json", src_bytes=data,
+                                            dialog_title=t("Save the health book file"))
+        except (ApiError, Offline) as error:
+            set_failure(user_message(error, t))
+        finally:
+            set_busy(False)
+
+    controls: list[ft.Control] = []
+    if state.viewing_dependent and state.book is not None:
+        controls.append(text(t("For {name}", name=state.book.person.full_name), ui, bold=True))
+    controls += [
+        text(t("A file in the international HL7 FHIR standard, to take to another health facility."), ui),
+        ft.FilledButton(t("Download the whole book (FHIR)"), icon=ft.Icons.DOWNLOAD, style=button_style(ui),
+                        on_click=download, disabled=busy or state.active_person_id is None),
+    ]
+    if failure:
+        controls.append(banner(failure, ui, tone="danger", icon=ft.Icons.ERROR_OUTLINE, identifier="fhir-message"))
+    return section(t("My data"), controls, ui, identifier="settings-my-data")

@@ -6,6 +6,8 @@ from datetime import date
 
 import flet as ft
 
+from api_client.models import CorrectionTarget, vaccination_ref
+
 from .. import theme
 from ..components import (
     banner,
@@ -20,7 +22,11 @@ from ..components import (
     text,
     use_ui,
 )
+from ..components.report_wrong import ReportWrongButton
+from ..services import SessionContext
+from ..services.corrections import ReportTarget
 from ..viewmodels.vaccinations import DoseStatus, build_vaccinations
+from .visit_detail import PaperButton
 
 STATUS_TONE = {DoseStatus.DONE: "success", DoseStatus.OVERDUE: "danger", DoseStatus.DUE: "warning",
                DoseStatus.UPCOMING: "neutral"}
@@ -29,6 +35,7 @@ STATUS_TONE = {DoseStatus.DONE: "success", DoseStatus.OVERDUE: "danger", DoseSta
 @ft.component
 def VaccinationsView():
     state, ui = use_ui()
+    session = ft.use_context(SessionContext)
     if state.book is None:  # the layout is about to show the loading state
         return loading(ui.t("Loading the health book…"), ui)
     t = ui.t
@@ -55,13 +62,24 @@ def VaccinationsView():
                  color=theme.MUTED),
             *rows,
         ], ui, identifier="schedule"))
+    dependent = None if state.me and state.active_person_id == state.me.person_id else state.active_person_id
+    # the doses in model.doses' order (newest first), each as a correction names it
+    refs = [vaccination_ref(v) for v in sorted(book.vaccinations, key=lambda v: v.given_on, reverse=True)]
     doses = [
         card([text(d.title, ui, bold=True), info_row(t("Date"), d.given_on, ui),
               info_row(t("Place"), d.place, ui) if d.place else ft.Container(),
               info_row(t("Batch"), d.batch, ui) if d.batch else ft.Container(),
-              text(d.programme, ui, size=ui.type.small, color=theme.MUTED)])
-        for d in model.doses
+              text(d.programme, ui, size=ui.type.small, color=theme.MUTED),
+              ReportWrongButton(ReportTarget(CorrectionTarget.VACCINATION, None, refs[index]), d.title, dependent)])
+        for index, d in enumerate(model.doses)
     ]
     controls.append(heading(t("Doses received"), ui))
+    if book.vaccinations:
+        own = not state.viewing_dependent
+
+        async def record() -> bytes:
+            return await session.books.vaccination_record(state.active_person_id or "", own=own)
+
+        controls.append(PaperButton("vaccinations", record))
     controls += doses or [card([empty_state(t("No vaccinations recorded yet."), ui)])]
     return page_column(controls, ui)

@@ -17,6 +17,7 @@ from typing import Any
 from api_client.identifiers import N_
 
 from ..storage.books import NewerVersionStored
+from ..storage.corrections import resolve_on_resend
 from ..storage.db import Connection
 from ..storage.protocols import BookRepository, SubmissionRepository, UnitOfWork
 from ..storage.report_counts import count, latency_bucket
@@ -140,6 +141,7 @@ class Gateway:
                 visit_id = self.books.save_visit(person_id, visit, source_key=ma_lk,
                                                  source_version=record_version(envelope.created_on,
                                                                                envelope.signed_at))
+                resolve_on_resend(db, facility_code, visit_id, received_at)  # its open corrections: answered
                 if outcome.card is not None:
                     self.books.follow_card(person_id, outcome.card, facility_code=facility_code,
                                            source_key=ma_lk, visit_started_at=visit.started_at)

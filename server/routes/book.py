@@ -4,17 +4,19 @@ the medical staff treating its owner today."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from api_client.identifiers import N_
 from api_client.models import (
     ActivationStep,
     DependentRef,
     HealthBook,
     Me,
     Representative,
+    RepresentativeRole,
     RepresentativeUpdate,
     Visit,
     VisitPage,
@@ -32,7 +34,7 @@ from ..deps import (
     TreatedPersonId,
     note_assisted_read,
 )
-from ..errors import not_found
+from ..errors import ApiError, Detail, not_found
 from ..storage.activation import StepDoneBy
 from ..storage.protocols import BookRepository, CheckInRepository
 
@@ -112,10 +114,29 @@ def list_dependents(person_id: OwnPersonId, store: StoreDep) -> list[DependentRe
 
 @router.put("/me/representative", response_model=Representative)
 def set_own_representative(update: RepresentativeUpdate, person_id: OwnPersonId, store: StoreDep) -> Representative:
-    """State one's main caregiver or legal representative (QĐ 1332 fields 12-15)."""
+    """State one's main caregiver or legal representative (QĐ 1332 fields 12-15), who is also whom the
+    emergency card says to call. A child's guardian is not set here: for a child the legal representative
+    is the guardian, whom the facilities' records name."""
+    person = store.person(person_id) or {}
+    own: list[Detail] = [{"field": field, "message": message} for field, value, message in (
+        ("phone", update.phone, N_("This is your own phone number. Give the number of someone who can be called "
+                                   "for you.")),
+        ("personal_id", update.personal_id, N_("This is your own personal ID number.")),
+    ) if value is not None and value == person.get(field)]
+    if own:
+        raise ApiError(422, "representative_is_self", N_("The person to call for you must be someone else."),
+                       details=own)
     representative = Representative(**update.model_dump())
     store.set_representative(person_id, representative)
     return representative
+
+
+@router.delete("/me/representative/{role}", status_code=204)
+def remove_own_representative(role: Literal[RepresentativeRole.CAREGIVER, RepresentativeRole.LEGAL_REPRESENTATIVE],
+                              person_id: OwnPersonId, store: StoreDep) -> Response:
+    """No longer name a caregiver or legal representative; answered alike whether one was named or not."""
+    store.remove_representative(person_id, role)
+    return Response(status_code=204)
 
 
 @router.get("/people/{person_id}/book", response_model=HealthBook)

@@ -99,6 +99,15 @@ class BookStore(Store):
             insert(db, "representatives", self._representative_row(person_id, representative))
             _touch(db, person_id)
 
+    def remove_representative(self, person_id: str, role: RepresentativeRole) -> bool:
+        """The person no longer names a representative of that role; False if they named none."""
+        with self.transaction() as db:
+            removed = db.execute("DELETE FROM representatives WHERE person_id = ? AND role = ?",
+                                 [person_id, role]).rowcount
+            if removed:
+                _touch(db, person_id)
+        return bool(removed)
+
     def save_history(self, person_id: str, history: History) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM history_entries WHERE person_id = ?", [person_id])

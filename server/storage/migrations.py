@@ -375,5 +375,25 @@ def m012_report_counts_and_assessments(db: Database) -> None:
     db.table("people").add_column("book_opened_month", str)
 
 
+_M013_CORRECTIONS = """
+CREATE TABLE correction_requests (
+    person_id text NOT NULL REFERENCES people (id), id text NOT NULL, facility_code text NOT NULL,
+    target_kind text NOT NULL, visit_id text, target_ref text NOT NULL, target_label text NOT NULL,
+    note text NOT NULL, status text NOT NULL, created_at text NOT NULL, created_by text NOT NULL,
+    answered_at text, answered_by text, answer_note text, PRIMARY KEY (person_id, id));
+CREATE INDEX correction_requests_facility_status ON correction_requests (facility_code, status, created_at);
+CREATE INDEX correction_requests_visit ON correction_requests (facility_code, visit_id, status);
+"""
+
+
+@migrations(postgresql=_M013_CORRECTIONS)
+def m013_correction_requests(db: Database) -> None:
+    """A citizen's "this is wrong" about one item of their book, sent to the facility that signed it,
+    and the facility's answer (corrected by resending the record, or declined with a reason)."""
+    for statement in _M013_CORRECTIONS.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def apply(database: BookDatabase) -> None:
     migrations.apply(database)

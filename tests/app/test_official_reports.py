@@ -240,7 +240,7 @@ def test_periods_read_in_the_readers_language():
     assert period_title(Period.half_year(2026, 1), EN) == "First half of 2026"
     assert period_title(Period.half_year(2026, 2), EN) == "Second half of 2026"
     assert period_title(Period.whole_year(2026), EN) == "Year 2026"
-    assert period_title(Period.between(date(2026, 1, 15), date(2026, 3, 31)), VI) == "15/1/2026 – 31/3/2026"
+    assert period_title(Period.between(date(2026, 1, 15), date(2026, 3, 31)), VI) == "15/01/2026 – 31/03/2026"
 
 
 def test_a_typed_range_is_read_day_first_and_checked():
@@ -425,8 +425,8 @@ def test_children_are_the_units_directly_below():
 def test_saved_says_who_and_when_and_files_are_named_for_the_area_and_period():
     assert saved_text(ReportAssessment(), EN) == "Not saved yet for this period."
     saved = ReportAssessment(effectiveness="Tốt", written_by="Lê Thị Hoa", written_at=SAVED_AT)
-    assert saved_text(saved, EN) == "Saved by Lê Thị Hoa at 15:05, 12/2/2026"
-    assert saved_text(saved.model_copy(update={"written_by": None}), EN) == "Saved at 15:05, 12/2/2026"
+    assert saved_text(saved, EN) == "Saved by Lê Thị Hoa at 15:05, 2 Dec 2026"
+    assert saved_text(saved.model_copy(update={"written_by": None}), EN) == "Saved at 15:05, 2 Dec 2026"
     assert export_file_name("01", Period.month(2026, 11), "xlsx") == "bao-cao-thi-diem-01-2026-11.xlsx"
     assert export_file_name("001", Period.between(date(2026, 1, 1), date(2026, 3, 31)), "pdf") == (
         "bao-cao-thi-diem-001-2026-01-01_2026-03-31.pdf")
@@ -661,7 +661,7 @@ async def test_saving_the_assessment_sends_the_three_sections_and_says_who_and_w
     app = await desk()
     section = app.by_identifier("report-assessment")
     assert VI("Saved by {name} at {time}, {date}", name="Nguyễn Văn Nam", time=VI.time(app.fake.saved.written_at),
-              date="1/12/2026") in texts_within(section)
+              date="01/12/2026") in texts_within(section)
     typed = fields(app)
     assert typed[VI("Assessment of effectiveness")].value == "Đã triển khai ở 14 phường."
     await app.change(typed[VI("Difficulties and obstacles")], value="Thiếu máy quét ở trạm y tế.")
@@ -673,7 +673,7 @@ async def test_saving_the_assessment_sends_the_three_sections_and_says_who_and_w
                                             difficulties="Thiếu máy quét ở trạm y tế.",
                                             proposals="Bổ sung 20 máy quét.")
     shown = texts_within(app.by_identifier("report-assessment"))
-    assert VI("Saved by {name} at {time}, {date}", name="Lê Thị Hoa", time=VI.time(SAVED_AT), date="2/12/2026") in shown
+    assert VI("Saved by {name} at {time}, {date}", name="Lê Thị Hoa", time=VI.time(SAVED_AT), date="02/12/2026") in shown
     assert VI("The assessment is saved with the report.") in shown
 
 

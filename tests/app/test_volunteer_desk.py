@@ -106,18 +106,18 @@ def test_the_checklist_has_every_step_in_order_and_says_done_in_words():
 
 def test_a_step_helped_with_says_when_who_and_where_and_one_the_system_saw_says_so():
     account, level2, *rest = checklist_rows(lan(), VI)
-    assert account.done_text == VI("Done at {time} {date} — {who}", time=VI.time(HELPED_AT), date="2/12/2026",
+    assert account.done_text == VI("Done at {time} {date} — {who}", time=VI.time(HELPED_AT), date="02/12/2026",
                                    who="Đỗ Minh Quân, Phường Quán Thánh")
     assert VI.time(HELPED_AT) in ("9:12", "09:12"), "Vietnam time, not UTC"
-    assert level2.done_text == VI("Recorded by the system at {time} {date}", time=VI.time(SEEN_AT), date="3/12/2026")
+    assert level2.done_text == VI("Recorded by the system at {time} {date}", time=VI.time(SEEN_AT), date="03/12/2026")
     assert all(row.done_text is None for row in rest)
     english = checklist_rows(lan(), EN)[0].done_text
-    assert english == "Done at 09:12 12/2/2026 — Đỗ Minh Quân, Phường Quán Thánh"
+    assert english == "Done at 09:12 2 Dec 2026 — Đỗ Minh Quân, Phường Quán Thánh"
 
 
 def test_done_text_without_a_time_or_a_helper_still_reads_well():
     assert done_text(StepState(step=ActivationStep.ACCOUNT, done=True, observed=True), EN) == "Recorded by the system"
-    assert done_text(StepState(step=ActivationStep.ACCOUNT, done=True, done_at=HELPED_AT), EN) == "Done at 09:12 12/2/2026"
+    assert done_text(StepState(step=ActivationStep.ACCOUNT, done=True, done_at=HELPED_AT), EN) == "Done at 09:12 2 Dec 2026"
     assert done_text(StepState(step=ActivationStep.ACCOUNT, done=True, helper_name="Đỗ Minh Quân"), EN) == "Đỗ Minh Quân"
     assert done_text(StepState(step=ActivationStep.ACCOUNT, done=False), EN) is None
 
@@ -324,7 +324,7 @@ async def test_a_chip_id_card_shows_the_residents_checklist(desk):
         assert step_guidance(step, VI) in texts_within(tile)
     account = texts_within(app.by_identifier("step-account"))
     assert VI("Step done") in account and any("Đỗ Minh Quân, Phường Quán Thánh" in line for line in account)
-    assert VI("Recorded by the system at {time} {date}", time=VI.time(SEEN_AT), date="3/12/2026") in texts_within(
+    assert VI("Recorded by the system at {time} {date}", time=VI.time(SEEN_AT), date="03/12/2026") in texts_within(
         app.by_identifier("step-level2"))
     assert VI("Not done yet") in texts_within(app.by_identifier("step-book_opened"))
     assert len([c for c in walk(checklist) if isinstance(c, ft.OutlinedButton)
@@ -512,4 +512,4 @@ async def test_english_reads_in_english(desk):
     app = await desk(language="en")
     await app.submit(query_field(app), LAN_QR)
     assert "Help for residents" in app.texts() and "Not fully activated yet" in app.texts()
-    assert "Done at 09:12 12/2/2026 — Đỗ Minh Quân, Phường Quán Thánh" in app.texts()
+    assert "Done at 09:12 2 Dec 2026 — Đỗ Minh Quân, Phường Quán Thánh" in app.texts()

@@ -37,6 +37,7 @@ def test_elderly_citizen_reads_allergy_visit_papers_in_both_languages_then_signs
     screenshot(phone, "03-visit-inpatient-vi")
     paper.scroll_into_view_if_needed()
     screenshot(phone, "04-discharge-paper-vi")
+    expect_text(by_id(phone, "download-discharge"), "Tải giấy ra viện (PDF)")  # the paper with its proof, to print
 
     tab(phone, "Tiền sử").click()
     expect_text(by_id(phone, "history-family_history"), "Đột quỵ não")

@@ -60,7 +60,7 @@ def tab(page: Page, msgid: str):
     """A destination of the book's navigation: the bottom bar's tab on a phone, the rail's button on a desk PC."""
     label = VI(msgid)
     return page.get_by_role("tab", name=label).or_(
-        page.get_by_role("button", name=re.compile(f"^{re.escape(label)}\\b"))).first
+        page.get_by_role("button", name=re.compile(f"^{re.escape(label)}(?:\\s|$)"))).first  # a JS \b is ASCII-only: not after "chủ"
 
 
 def no_overflow(page: Page, width: int) -> None:

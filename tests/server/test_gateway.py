@@ -31,8 +31,10 @@ TODAY = date.today()
 def hung_visit(facility_code: str = "01902", **changes):
     book = nguyen_van_hung(TODAY)
     start = datetime.now(VIETNAM_TZ).replace(second=0, microsecond=0) - timedelta(hours=3)
+    # vital_signs: the demo's, read from its notes; the gateway reads them again from what is sent
     visit = book.visits[1].model_copy(update={"facility_code": facility_code, "started_at": start,
-                                              "admitted_at": None, "ended_at": start + timedelta(hours=1), **changes})
+                                              "admitted_at": None, "ended_at": start + timedelta(hours=1),
+                                              "vital_signs": None, **changes})
     return book.person, visit
 
 
