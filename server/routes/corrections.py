@@ -118,7 +118,7 @@ def visit_target(store: BookRepository, person_id: str, body: CorrectionRequestC
         label = paper.get("number") or paper.get("archive_number") or ""
     else:
         rows = visit.get(_ROW_LISTS[kind]) or []
-        if not body.target_ref.isdigit() or int(body.target_ref) >= len(rows):
+        if not (body.target_ref.isascii() and body.target_ref.isdigit()) or int(body.target_ref) >= len(rows):
             raise target_not_found()
         label = _row_label(kind, rows[int(body.target_ref)])
     return visit["facility_code"], label[:200]
