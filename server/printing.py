@@ -143,20 +143,21 @@ def _line(size: float, spacing: float = 1.3) -> float:
     return size * PT * spacing
 
 
-def _paragraph_height(pdf: FPDF, width: float, text: str, size: float, bold: bool = False) -> float:
+def _paragraph_height(pdf: FPDF, width: float, text: str, size: float, bold: bool = False,
+                      spacing: float = 1.3) -> float:
     pdf.set_font(FONT, "B" if bold else "", size)
-    lines = pdf.multi_cell(width, _line(size), text, dry_run=True, output=MethodReturnValue.LINES)
+    lines = pdf.multi_cell(width, _line(size, spacing), text, dry_run=True, output=MethodReturnValue.LINES)
     assert isinstance(lines, list)
-    return len(lines) * _line(size)
+    return len(lines) * _line(size, spacing)
 
 
 def _paragraph(pdf: FPDF, x: float, y: float, width: float, text: str, size: float, *, bold: bool = False,
-               colour: tuple[int, int, int] = TEXT, align: Align = Align.L) -> float:
+               colour: tuple[int, int, int] = TEXT, align: Align = Align.L, spacing: float = 1.3) -> float:
     """Writes a left-aligned paragraph (ragged right reads easier than justified); returns its bottom."""
     pdf.set_font(FONT, "B" if bold else "", size)
     pdf.set_text_color(*colour)
     pdf.set_xy(x, y)
-    pdf.multi_cell(width, _line(size), text, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.multi_cell(width, _line(size, spacing), text, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
     return pdf.get_y()
 
 

@@ -12,11 +12,12 @@ from datetime import datetime
 
 import qrcode  # type: ignore[import-untyped]  # no inline types, no stub in the pinned set
 from fpdf import FPDF
-from fpdf.enums import Align, MethodReturnValue, XPos, YPos
+from fpdf.enums import Align
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from ..printing import A4, FONT, MUTED, PRIMARY, TEXT
+from ..printing import A4, FONT, MUTED, PRIMARY, TEXT, _paragraph, _paragraph_height
+from ..printing import _line as printed_line
 from .fonts import covers, full_fonts, trimmed_fonts
 
 MARGIN = 18.0
@@ -27,7 +28,7 @@ SMALL = 11.0
 TITLE = 20.0
 LABEL_W = 58.0
 QR_SIDE = 52.0  # mm, quiet zone included
-PT = 25.4 / 72
+LINE_SPACING = 1.35  # a paper's lines a little apart: it is read at arm's length, then filed
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class Layout:
 
 
 def _line(size: float) -> float:
-    return size * PT * 1.35
+    return printed_line(size, LINE_SPACING)
 
 
 class _Paper(FPDF):
@@ -181,19 +182,12 @@ def _room(pdf: FPDF, y: float, height: float) -> float:
 
 
 def _height(pdf: FPDF, width: float, text: str, size: float, bold: bool = False) -> float:
-    pdf.set_font(FONT, "B" if bold else "", size)
-    lines = pdf.multi_cell(width, _line(size), text, dry_run=True, output=MethodReturnValue.LINES)
-    assert isinstance(lines, list)
-    return len(lines) * _line(size)
+    return _paragraph_height(pdf, width, text, size, bold, spacing=LINE_SPACING)
 
 
 def _text(pdf: FPDF, x: float, y: float, width: float, text: str, size: float, *, bold: bool = False,
           colour: tuple[int, int, int] = TEXT, align: Align = Align.L) -> float:
-    pdf.set_font(FONT, "B" if bold else "", size)
-    pdf.set_text_color(*colour)
-    pdf.set_xy(x, y)
-    pdf.multi_cell(width, _line(size), text, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
-    return pdf.get_y()
+    return _paragraph(pdf, x, y, width, text, size, bold=bold, colour=colour, align=align, spacing=LINE_SPACING)
 
 
 def _table(pdf: FPDF, y: float, header: list[str], rows: list[list[str]], widths: tuple[float, ...]) -> float:
