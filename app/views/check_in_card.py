@@ -15,23 +15,12 @@ from api_client.identifiers import N_
 from api_client.models import CardSecondFactor
 
 from .. import theme
-from ..components import Ui, banner, card, heading, page_column, status_chip, text, use_ui
+from ..components import Ui, banner, button_style, card, heading, page_column, status_chip, text, use_ui
 from ..services import SessionContext
 from ..services.session import user_message
 from ..viewmodels.check_in_card import card_rows, pin_problem
 
 SIZES = (("id1", N_("Download the card (ID card size)")), ("a6", N_("Download the A6 sheet")))
-BUTTON_ICON_SIZE = 18  # Material's, at normal text size
-LABEL_PADDING = 14  # above and below a one-line label of 20 px: 48 px in all
-
-
-def button_style(ui: Ui) -> ft.ButtonStyle:
-    """Labels in the screen's type size, growing in large text; no fixed height, which would cut a label
-    wrapped on a phone: the padding keeps the button at least 48 px high."""
-    return ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.body), icon_size=ui.type.size(BUTTON_ICON_SIZE),
-                          padding=ft.Padding.only(left=theme.SPACE_L, top=LABEL_PADDING, right=theme.SPACE_XL,
-                                                  bottom=LABEL_PADDING),
-                          visual_density=ft.VisualDensity.STANDARD)  # a desktop's compact density takes 16 px off
 
 
 def choice(value: str, label: str, ui: Ui, pick) -> ft.Control:
@@ -125,7 +114,7 @@ def CheckInCardView():
             heading(t("Print the new card"), ui, level=2),
             # the card first; the A6 sheet is the other way to print the same card
             *[(ft.FilledButton if size == "id1" else ft.OutlinedButton)(
-                t(label), icon=ft.Icons.PRINT, style=button_style(ui), on_click=partial(download, size))
+                t(label), icon=ft.Icons.PRINT, style=button_style(ui, wraps=True), on_click=partial(download, size))
               for size, label in SIZES],
         ], identifier="card-print"))
     factor_choice = ft.RadioGroup(
@@ -140,7 +129,7 @@ def CheckInCardView():
         new_card.append(ft.TextField(label=t("PIN (4 digits)"), value=pin, password=True, can_reveal_password=True,
                                      max_length=4, keyboard_type=ft.KeyboardType.NUMBER, text_size=ui.type.body,
                                      label_style=ft.TextStyle(size=ui.type.body), on_change=lambda event: set_pin(event.control.value or "")))
-    new_card.append(ft.FilledButton(t("Make the card"), icon=ft.Icons.BADGE, style=button_style(ui),
+    new_card.append(ft.FilledButton(t("Make the card"), icon=ft.Icons.BADGE, style=button_style(ui, wraps=True),
                                     disabled=busy, on_click=issue))
     controls.append(card(new_card, identifier="card-new"))
     rows = card_rows(cards or [], t)
@@ -154,7 +143,7 @@ def CheckInCardView():
             ft.Row([text(row.title, ui, bold=True), status_chip(row.status, ui, row.tone)], wrap=True,
                    spacing=theme.SPACE_S),
             text(row.detail, ui, size=ui.type.small, color=theme.MUTED),
-            *([ft.OutlinedButton(t("Lock this card (lost)"), icon=ft.Icons.CREDIT_CARD_OFF, style=button_style(ui),
+            *([ft.OutlinedButton(t("Lock this card (lost)"), icon=ft.Icons.CREDIT_CARD_OFF, style=button_style(ui, wraps=True),
                                  on_click=partial(revoke, row))] if row.active else []),
         ], spacing=theme.SPACE_XS)))
     controls.append(card(listed, identifier="card-list"))

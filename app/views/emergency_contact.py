@@ -11,7 +11,7 @@ from api_client.errors import ApiError, Offline
 from api_client.models import Relationship, RepresentativeRole
 
 from .. import theme
-from ..components import banner, card, heading, loading, page_column, section, text, use_ui
+from ..components import banner, button_style, card, heading, loading, page_column, section, text, use_ui
 from ..services import SessionContext
 from ..services.session import user_message
 from ..viewmodels.emergency_contact import (
@@ -25,7 +25,7 @@ from ..viewmodels.emergency_contact import (
     to_update,
 )
 from ..viewmodels.labels import RELATIONSHIP
-from .check_in_card import button_style, choice
+from .check_in_card import choice
 
 
 @ft.component
@@ -112,7 +112,7 @@ def EmergencyContactView():
         named.append(ft.Semantics(identifier=f"contact-{row.role.value}", container=True, content=ft.Column([
             text(row.title, ui, bold=True),
             text(row.detail, ui, size=ui.type.small, color=theme.MUTED),
-            *([ft.OutlinedButton(t("Remove this contact"), icon=ft.Icons.PERSON_REMOVE, style=button_style(ui),
+            *([ft.OutlinedButton(t("Remove this contact"), icon=ft.Icons.PERSON_REMOVE, style=button_style(ui, wraps=True),
                                  on_click=partial(remove, row.role))]
               if row.editable and not state.viewing_dependent else []),
         ], spacing=theme.SPACE_XS)))
@@ -147,7 +147,7 @@ def EmergencyContactView():
         field("phone", t("Phone number"), form.phone, keyboard_type=ft.KeyboardType.PHONE),
         field("personal_id", t("Their personal ID number (optional)"), form.personal_id,
               keyboard_type=ft.KeyboardType.NUMBER, max_length=12),
-        ft.FilledButton(t("Save the contact"), icon=ft.Icons.SAVE, style=button_style(ui), disabled=busy,
+        ft.FilledButton(t("Save the contact"), icon=ft.Icons.SAVE, style=button_style(ui, wraps=True), disabled=busy,
                         on_click=save),
     ], identifier="contact-form"))
     controls.append(EmergencyCardSection(contact_link=False))
@@ -184,13 +184,13 @@ def EmergencyCardSection(contact_link: bool = True):
     controls += [
         text(t("Allergies, blood group, long-term illnesses, the medicines taken now and whom to call, on a card "
                "to keep with the ID card. It shows no ID or insurance number."), ui),
-        ft.FilledButton(t("Print the emergency card"), icon=ft.Icons.MEDICAL_INFORMATION, style=button_style(ui),
+        ft.FilledButton(t("Print the emergency card"), icon=ft.Icons.MEDICAL_INFORMATION, style=button_style(ui, wraps=True),
                         disabled=busy, on_click=partial(download, "id1")),
-        ft.OutlinedButton(t("Print it on an A6 sheet, in larger type"), icon=ft.Icons.PRINT, style=button_style(ui),
+        ft.OutlinedButton(t("Print it on an A6 sheet, in larger type"), icon=ft.Icons.PRINT, style=button_style(ui, wraps=True),
                           disabled=busy, on_click=partial(download, "a6")),
     ]
     if contact_link:
-        controls.append(ft.TextButton(t("Emergency contact"), icon=ft.Icons.CONTACT_PHONE, style=button_style(ui),
+        controls.append(ft.TextButton(t("Emergency contact"), icon=ft.Icons.CONTACT_PHONE, style=button_style(ui, wraps=True),
                                       on_click=session.go("/settings/contact")))
     if failure:
         controls.append(banner(failure, ui, tone="danger", icon=ft.Icons.ERROR_OUTLINE,

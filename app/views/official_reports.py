@@ -19,7 +19,7 @@ from api_client.errors import ApiError, Offline
 from api_client.models import VIETNAM_TZ, ReportPeriodKind
 
 from .. import theme
-from ..components import Ui, banner, card, heading, loading, text, use_ui
+from ..components import Ui, banner, button_style, card, heading, loading, text, use_ui
 from ..services import SessionContext
 from ..services.session import user_message
 from ..viewmodels.reports import (
@@ -73,11 +73,6 @@ BORDER = "#D5DCE3"
 CHECK_IN_COLOUR = "#00695C"  # teal: 6.4:1 on white; check-in bars are outlined, visits filled
 TABLE_NAME_WIDTH = 220
 TABLE_CELL_WIDTH = 132
-
-
-def button_style(ui: Ui) -> ft.ButtonStyle:
-    """Button labels grow with large-text mode like the rest of the screen."""
-    return ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.body))
 
 
 def choice_button(label: str, selected: bool, on_click, ui: Ui, *, icon=None) -> ft.Control:
@@ -414,9 +409,10 @@ def AssessmentSection(area: str, period: Period, assessment):
     _state, ui = use_ui()
     session = ft.use_context(SessionContext)
     t = ui.t
-    effectiveness, set_effectiveness = ft.use_state(assessment.effectiveness)
-    difficulties, set_difficulties = ft.use_state(assessment.difficulties)
-    proposals, set_proposals = ft.use_state(assessment.proposals)
+    # What was typed is kept in a ref, not state: a Save tapped right after the last keystroke runs the
+    # handler of the render before that keystroke, whose state would still miss it.
+    written = ft.use_ref(lambda: {"effectiveness": assessment.effectiveness,
+                                  "difficulties": assessment.difficulties, "proposals": assessment.proposals})
     saved, set_saved = ft.use_state(assessment)
     busy, set_busy = ft.use_state(False)
     message, set_message = ft.use_state(None)  # (text, tone)
@@ -427,8 +423,7 @@ def AssessmentSection(area: str, period: Period, assessment):
         set_busy(True)
         set_message(None)
         try:
-            answer = await session.reports.save_assessment(area, period, effectiveness=effectiveness,
-                                                           difficulties=difficulties, proposals=proposals)
+            answer = await session.reports.save_assessment(area, period, **written.current)
             set_saved(answer)
             set_message((t("The assessment is saved with the report."), "info"))
         except (ApiError, Offline) as failure:
@@ -436,19 +431,22 @@ def AssessmentSection(area: str, period: Period, assessment):
         finally:
             set_busy(False)
 
-    def area_field(label: str, value: str, on_value) -> ft.Control:
-        return ft.Row([ft.TextField(label=label, value=value, multiline=True, min_lines=3, max_lines=12,
-                                    text_size=ui.type.body, label_style=ft.TextStyle(size=ui.type.body),
-                                    expand=True, on_change=lambda event: on_value(event.control.value or ""))])
+    def area_field(label: str, key: str) -> ft.Control:
+        def keep(event: ft.Event[ft.TextField]) -> None:
+            written.current[key] = event.control.value or ""
+
+        return ft.Row([ft.TextField(label=label, value=written.current[key], multiline=True, min_lines=3,
+                                    max_lines=12, text_size=ui.type.body, label_style=ft.TextStyle(size=ui.type.body),
+                                    expand=True, on_change=keep)])
 
     controls: list[ft.Control] = [
         heading(t("The official's assessment"), ui),
         text(t("The figures above are the report's section “Implementation results”. Write the other three "
                "sections here; they are saved with the report and printed in the PDF."), ui,
              size=ui.type.small, color=theme.MUTED),
-        area_field(t("Assessment of effectiveness"), effectiveness, set_effectiveness),
-        area_field(t("Difficulties and obstacles"), difficulties, set_difficulties),
-        area_field(t("Proposals and recommendations"), proposals, set_proposals),
+        area_field(t("Assessment of effectiveness"), "effectiveness"),
+        area_field(t("Difficulties and obstacles"), "difficulties"),
+        area_field(t("Proposals and recommendations"), "proposals"),
         ft.Row([
             ft.FilledButton(t("Save the assessment"), icon=ft.Icons.SAVE, height=theme.TOUCH_TARGET,
                             style=button_style(ui), disabled=busy, on_click=save),

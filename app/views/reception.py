@@ -19,6 +19,7 @@ from .. import theme
 from ..components import (
     Ui,
     banner,
+    button_style,
     card,
     heading,
     icon_button,
@@ -98,13 +99,13 @@ def queue_tile(row: QueueRow, ui: Ui, *, medical: bool, on_status, on_open) -> f
     actions: list[ft.Control] = []
     if row.open:
         if row.status == "waiting":
-            actions.append(ft.TextButton(t("Call in"), icon=ft.Icons.CAMPAIGN, on_click=partial(on_status, row, "with_doctor")))
+            actions.append(ft.TextButton(t("Call in"), icon=ft.Icons.CAMPAIGN, style=button_style(ui), on_click=partial(on_status, row, "with_doctor")))
         elif medical:
-            actions.append(ft.TextButton(t("Finish the visit"), icon=ft.Icons.TASK_ALT, on_click=partial(on_status, row, "done")))
-        actions.append(ft.TextButton(t("Left"), icon=ft.Icons.DIRECTIONS_WALK, on_click=partial(on_status, row, "left")))
+            actions.append(ft.TextButton(t("Finish the visit"), icon=ft.Icons.TASK_ALT, style=button_style(ui), on_click=partial(on_status, row, "done")))
+        actions.append(ft.TextButton(t("Left"), icon=ft.Icons.DIRECTIONS_WALK, style=button_style(ui), on_click=partial(on_status, row, "left")))
         if medical:
             actions.append(ft.TextButton(t("Open the health book"), icon=ft.Icons.MENU_BOOK,
-                                         on_click=partial(on_open, row)))
+                                         style=button_style(ui), on_click=partial(on_open, row)))
     return ft.Semantics(identifier=f"queue-{row.number}", container=True, content=ft.Container(
         ft.Column([
             ft.Row([status_chip(row.number, ui, "neutral"), status_chip(row.status_label, ui, row.tone)],
@@ -254,10 +255,10 @@ def ReceptionView():
                       spacing=0, expand=ui.wide)
     tools = [
         ft.TextButton(other_language[1], icon=ft.Icons.TRANSLATE, height=theme.TOUCH_TARGET,
-                      on_click=partial(session.set_language, other_language[0])),
+                      style=button_style(ui), on_click=partial(session.set_language, other_language[0])),
         icon_button(ft.Icons.MENU_BOOK, t("My own health book"), session.go("/")),
         *([ft.TextButton(t("Correction requests"), icon=ft.Icons.FACT_CHECK_OUTLINED, height=theme.TOUCH_TARGET,
-                         on_click=session.go("/clinic/corrections"))] if medical else []),  # answered by medical staff
+                         style=button_style(ui), on_click=session.go("/clinic/corrections"))] if medical else []),  # answered by medical staff
         icon_button(ft.Icons.LOGOUT, t("Sign out"), session.sign_out),
     ]
     header: ft.Control = ft.Row([title, *tools]) if ui.wide else ft.Column([title, ft.Row(tools, wrap=True)])
@@ -270,7 +271,7 @@ def ReceptionView():
         ft.Row([scan_field]),
         ft.OutlinedButton(t("Stop the camera") if camera_on else t("Use the camera"),
                           icon=ft.Icons.VIDEOCAM_OFF if camera_on else ft.Icons.PHOTO_CAMERA,
-                          height=theme.TOUCH_TARGET, on_click=lambda: set_camera_on(not camera_on)),
+                          style=button_style(ui, wraps=True), on_click=lambda: set_camera_on(not camera_on)),
         CameraScanner(session.check_in.decode, look_up, set_error,
                       t("No camera was found on this device. Use the scanner or paste the code."))
         if camera_on else ft.Container(),
@@ -288,8 +289,8 @@ def ReceptionView():
                                  keyboard_type=ft.KeyboardType.NUMBER, max_length=4, text_size=ui.type.body,
                                  password=prompt.second_factor != "birth_year", on_submit=answer_card,
                                  expand=True)]),
-            ft.FilledButton(t("Confirm and open the summary"), icon=ft.Icons.HOW_TO_REG, height=theme.TOUCH_TARGET,
-                            on_click=answer_card),
+            ft.FilledButton(t("Confirm and open the summary"), icon=ft.Icons.HOW_TO_REG,
+                            style=button_style(ui, wraps=True), on_click=answer_card),
         ], identifier="card-second-factor"))
     if busy:
         desk.append(ft.ProgressBar())
@@ -299,7 +300,7 @@ def ReceptionView():
         model = build_summary(check_in.summary, now=datetime.now(UTC), t=t)
         if admitted is None:
             action: ft.Control = ft.FilledButton(t("Check in"), icon=ft.Icons.HOW_TO_REG,
-                                                 height=theme.TOUCH_TARGET + 8, on_click=partial(admit, False))
+                                                 height=theme.TOUCH_TARGET + 8, style=button_style(ui), on_click=partial(admit, False))
         else:
             action = ft.Semantics(identifier="admitted", live_region=True, content=status_chip(
                 t("Queue number {number}", number=admitted.queue_number), ui, "success"))
@@ -307,20 +308,18 @@ def ReceptionView():
         if ask_again:
             desk.append(card([
                 banner(ask_again, ui, tone="warning", icon=ft.Icons.WARNING_AMBER, identifier="admit-again"),
-                ft.Row([ft.FilledButton(t("Give a second number"), on_click=partial(admit, True),
-                                        height=theme.TOUCH_TARGET),
-                        ft.TextButton(t("Do not admit again"), on_click=lambda: set_ask_again(None),
-                                      height=theme.TOUCH_TARGET)], wrap=True),
+                ft.Row([ft.FilledButton(t("Give a second number"), style=button_style(ui, wraps=True), on_click=partial(admit, True)),
+                        ft.TextButton(t("Do not admit again"), style=button_style(ui, wraps=True), on_click=lambda: set_ask_again(None))], wrap=True),
             ]))
         if admitted is not None:
             desk.append(banner(t("Checked in. Queue number {number}.", number=admitted.queue_number), ui,
                                tone="info", icon=ft.Icons.CHECK_CIRCLE, identifier="admitted-banner"))
             if medical:  # only medical staff record a visit or read the whole book
                 desk.append(ft.Row([
-                    ft.FilledButton(t("Record the visit"), icon=ft.Icons.EDIT_NOTE, height=theme.TOUCH_TARGET,
-                                    on_click=record),
-                    ft.OutlinedButton(t("Open the health book"), icon=ft.Icons.MENU_BOOK, height=theme.TOUCH_TARGET,
-                                      on_click=session.go(f"/patients/{check_in.summary.person_id}")),
+                    ft.FilledButton(t("Record the visit"), icon=ft.Icons.EDIT_NOTE,
+                                    style=button_style(ui, wraps=True), on_click=record),
+                    ft.OutlinedButton(t("Open the health book"), icon=ft.Icons.MENU_BOOK,
+                                      style=button_style(ui, wraps=True), on_click=session.go(f"/patients/{check_in.summary.person_id}")),
                 ], wrap=True))
         if cards_revoked:
             desk.append(banner(t("Every printed check-in card of this patient now stops working. They can print "
@@ -328,7 +327,7 @@ def ReceptionView():
                                icon=ft.Icons.CREDIT_CARD_OFF, identifier="cards-revoked"))
         else:
             desk.append(ft.Row([ft.TextButton(t("The patient lost their check-in card"), icon=ft.Icons.CREDIT_CARD_OFF,
-                                              height=theme.TOUCH_TARGET, on_click=report_lost)], wrap=True))
+                                              style=button_style(ui, wraps=True), on_click=report_lost)], wrap=True))
         if check_in.limited:
             desk.append(banner(limited_notice(check_in.method, t), ui, tone="info", icon=ft.Icons.BADGE,
                                identifier="limited-summary"))

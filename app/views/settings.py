@@ -10,11 +10,10 @@ import flet as ft
 from api_client.errors import ApiError, Offline
 
 from .. import theme
-from ..components import banner, loading, page_column, section, text, use_ui
+from ..components import banner, button_style, loading, page_column, section, text, use_ui
 from ..i18n import local
 from ..services import SessionContext
 from ..services.session import user_message
-from .check_in_card import button_style
 from .emergency_contact import EmergencyCardSection
 from .sign_in import language_switch
 
@@ -85,7 +84,7 @@ def MyDataSection():
         controls.append(text(t("For {name}", name=state.book.person.full_name), ui, bold=True))
     controls += [
         text(t("A file in the international HL7 FHIR standard, to take to another health facility."), ui),
-        ft.FilledButton(t("Download the whole book (FHIR)"), icon=ft.Icons.DOWNLOAD, style=button_style(ui),
+        ft.FilledButton(t("Download the whole book (FHIR)"), icon=ft.Icons.DOWNLOAD, style=button_style(ui, wraps=True),
                         on_click=download, disabled=busy or state.active_person_id is None),
     ]
     if failure:

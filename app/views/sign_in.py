@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from .. import theme
-from ..components import banner, page_column, text, use_ui
+from ..components import banner, button_style, page_column, text, use_ui
 from ..services import SessionContext
 from ..services.session import landing_route
 
@@ -68,5 +68,5 @@ def SignInView():
              size=ui.type.small, color=theme.MUTED),
         ft.Semantics(identifier="guide-link", content=ft.TextButton(
             t("How to use the health book (printable guide, PDF)"), icon=ft.Icons.MENU_BOOK,
-            height=theme.TOUCH_TARGET, on_click=open_guide)),
+            style=button_style(ui, wraps=True), on_click=open_guide)),
     ], ui)

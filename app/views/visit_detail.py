@@ -14,6 +14,7 @@ from .. import theme
 from ..components import (
     Ui,
     banner,
+    button_style,
     card,
     empty_state,
     heading,
@@ -30,7 +31,6 @@ from ..services import SessionContext
 from ..services.corrections import ReportTarget
 from ..services.session import user_message
 from ..viewmodels.visits import LabFlag, LabRow, Paper, VisitDetail, build_visit_detail
-from .check_in_card import button_style
 
 # The view model's paper kinds, as the API names them, with the button that downloads each.
 PAPER_KINDS = {"discharge": "discharge", "referral": "referral", "re_exam": "re-exam"}
@@ -94,7 +94,7 @@ def PaperButton(kind: str, fetch: Callable[[], Awaitable[bytes]]):
 
     return ft.Semantics(identifier=f"download-{kind}", container=True, content=ft.Column([
         ft.Button(t(DOWNLOAD_LABELS[kind]), icon=ft.Icons.DOWNLOAD, on_click=download, disabled=busy,
-                  style=button_style(ui)),
+                  style=button_style(ui, wraps=True)),
         *([text(message[0], ui, size=ui.type.small, color=message[1])] if message else []),
     ], spacing=theme.SPACE_XS))
 

@@ -15,7 +15,18 @@ from api_client.errors import ApiError, Offline
 from api_client.models import ActivationStep
 
 from .. import theme
-from ..components import Ui, banner, card, heading, page_column, status_chip, text, use_ui
+from ..components import (
+    WRAPPING_LABEL_PADDING,
+    Ui,
+    banner,
+    button_style,
+    card,
+    heading,
+    page_column,
+    status_chip,
+    text,
+    use_ui,
+)
 from ..components.camera_scanner import CameraScanner
 from ..services import SessionContext
 from ..services.session import user_message
@@ -32,20 +43,6 @@ from ..viewmodels.activation import (
 )
 
 FOLLOW_UP_COLUMN_WIDTH = 440
-LONG_LABEL_PADDING = 14  # above and below a one-line label of 20 px: 48 px in all
-BUTTON_ICON_SIZE = 18  # Material's, at normal text size
-
-
-def button_style(ui: Ui, *, wraps: bool = False) -> ft.ButtonStyle:
-    """Button labels grow with large-text mode like the rest of the screen, and their icons with them.
-
-    A label that may wrap (a long one, in large text on a phone) has no fixed height, which would cut
-    its second line: its padding keeps the button at least 48 px high."""
-    padding = (ft.Padding.only(left=theme.SPACE_L, top=LONG_LABEL_PADDING, right=theme.SPACE_XL,
-                               bottom=LONG_LABEL_PADDING) if wraps else None)
-    return ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.body), icon_size=ui.type.size(BUTTON_ICON_SIZE),
-                          padding=padding,  # a desktop's compact density would take 16 px off it
-                          visual_density=ft.VisualDensity.STANDARD if wraps else None)
 
 
 def step_tile(row: ChecklistRow, ui: Ui, *, on_mark, busy: bool) -> ft.Control:
@@ -305,7 +302,7 @@ def VolunteerDeskView():
                 # A long label: it wraps on a phone, so the height comes from the label, at least 48 px.
                 content=ft.Container(ft.Text(t("The resident signs in on this device (15-minute assisted session)"),
                                              size=ui.type.body, text_align=ft.TextAlign.CENTER),
-                                     padding=ft.Padding.symmetric(vertical=LONG_LABEL_PADDING)),
+                                     padding=ft.Padding.symmetric(vertical=WRAPPING_LABEL_PADDING)),
                 icon=ft.Icons.PHONELINK_LOCK, style=button_style(ui), on_click=assisted,
             )),
             text(t("The resident types their own VNeID password: never ask for it. When the session ends, "
