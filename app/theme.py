@@ -100,8 +100,6 @@ def page_theme(scale: TypeScale = NORMAL) -> ft.Theme:
         button_theme=ft.ButtonTheme(style=button),
         segmented_button_theme=ft.SegmentedButtonTheme(style=button),
         navigation_bar_theme=ft.NavigationBarTheme(label_text_style=label, height=navigation_bar_height(scale)),
-        navigation_rail_theme=ft.NavigationRailTheme(selected_label_text_style=label,
-                                                     unselected_label_text_style=label),
         chip_theme=ft.ChipTheme(label_text_style=ft.TextStyle(size=scale.size(TEXT_ROLES["label_large"]))),
         snackbar_theme=ft.SnackBarTheme(content_text_style=ft.TextStyle(size=scale.size(TEXT_ROLES["body_large"]))),
         dialog_theme=ft.DialogTheme(

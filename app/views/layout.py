@@ -133,6 +133,8 @@ def AppLayout():
         rail = ft.NavigationRail(
             selected_index=selected,
             label_type=ft.NavigationRailLabelType.ALL,
+            selected_label_text_style=ft.TextStyle(size=ui.type.size(theme.TEXT_ROLES["label_medium"])),
+            unselected_label_text_style=ft.TextStyle(size=ui.type.size(theme.TEXT_ROLES["label_medium"])),
             destinations=[ft.NavigationRailDestination(icon=d.icon, selected_icon=d.selected_icon, label=t(d.label))
                           for d in destinations],
             on_change=go,

@@ -180,22 +180,20 @@ def screenshot(page: Page, name: str) -> None:
     assert box is None, f"a Flutter error box is on screen {name} at {box}"
 
 
-# Known defects found by the last full run, open (see the closing note of issue 14): at 1366×768, switching large
-# text on Settings can crash Flutter's web engine ("memory access out of bounds") since the page theme carries the
-# type scale; the desk's header now names "Mã QR khám bệnh" twice at desk width. Marked, not hidden: they still run.
+# Known defect, open (see the closing note of issue 14): at 1366×768, switching large text on Settings can trap
+# Flutter's skwasm engine ("memory access out of bounds", "null function") when the page theme is replaced; the
+# CanvasKit renderer does not trap but asks for fallback fonts the offline build does not hold. Marked, not hidden:
+# these tests still run, and report when they pass.
+CRASH = "large text switched on Settings at 1366 can crash Flutter's web engine (skwasm: memory access out of bounds)"
 KNOWN_DEFECTS = {
-    "test_counter.py::test_a_doctor_reads_the_admitted_patients_past_visits_and_not_the_next_day":
-        "the header's labelled QR action and the home button share the name Mã QR khám bệnh at desk width",
-    "test_elderly_reader.py::test_an_elderly_citizen_reads_his_medicines_and_his_sugar_in_normal_and_large_text":
-        "large text switched on Settings can crash Flutter's web engine (memory access out of bounds)",
-    "test_large_text.py::test_large_text_grows_every_label_on_every_screen_of_the_book[1366]":
-        "large text switched on Settings at 1366 can crash Flutter's web engine (memory access out of bounds)",
-    "test_volunteer_screens.py::test_the_volunteers_desk_reads_well_in_normal_and_large_text[1366]":
-        "large text switched on Settings at 1366 can crash Flutter's web engine (memory access out of bounds)",
-    "test_volunteer_screens.py::test_the_sign_in_screen_shows_the_guide[1366]":
-        "large text switched on Settings at 1366 can crash Flutter's web engine (memory access out of bounds)",
-    "test_volunteer_screens.py::test_an_assisted_sessions_banner_leaves_room_in_normal_and_large_text[1366]":
-        "large text switched on Settings at 1366 can crash Flutter's web engine (memory access out of bounds)",
+    "test_elderly_reader.py::test_an_elderly_citizen_reads_his_medicines_and_his_sugar_in_normal_and_large_text[1366]":
+        CRASH,
+    "test_large_text.py::test_large_text_grows_every_label_on_every_screen_of_the_book[1366]": CRASH,
+    "test_volunteer_screens.py::test_the_volunteers_desk_reads_well_in_normal_and_large_text[1366]": CRASH,
+    "test_volunteer_screens.py::test_the_sign_in_screen_shows_the_guide[1366]": CRASH,
+    "test_volunteer_screens.py::test_an_assisted_sessions_banner_leaves_room_in_normal_and_large_text[1366]": CRASH,
+    "test_volunteer_screens.py::test_the_printed_card_screen_reads_well_in_normal_and_large_text[1366]": CRASH,
+    "test_volunteer_screens.py::test_the_counter_asks_for_the_birth_year_of_a_printed_card[1366]": CRASH,
 }
 
 
