@@ -23,7 +23,8 @@ REASONS = {
     Refusal.ALTERED: N_("The text of this PDF is not the text that was signed: the paper was changed after it "
                         "was issued."),
 }
-TEXT_CHECKED = N_("Every word of this PDF matches the signed statement.")
+TEXT_CHECKED = N_("The text of this PDF is the text that was signed. Its pictures and layout are not compared: "
+                  "check the facts below.")
 CODE_ONLY = N_("Only the code was checked: compare these facts with the paper in front of you.")
 KIND_NAMES = {"discharge": N_("Discharge paper"), "referral": N_("Referral paper"),
               "re-exam": N_("Re-examination appointment"), "vaccinations": N_("Vaccination record")}
