@@ -27,6 +27,7 @@ same; the Bundle's own identifier is new for each export (another document, made
 from __future__ import annotations
 
 import html
+import math
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -225,7 +226,10 @@ def procedures(book: HealthBook) -> list[tuple[Visit | None, Procedure | Surgery
 def number(value: str) -> float | None:
     """A result typed as a number ("8.9", "8,9"); anything else ("Âm tính", "< 5") is text."""
     value = value.strip()
-    return float(value.replace(",", ".")) if NUMBER.fullmatch(value) else None
+    if not NUMBER.fullmatch(value):
+        return None
+    parsed = float(value.replace(",", "."))
+    return parsed if math.isfinite(parsed) else None  # 400 nines are text: JSON has no Infinity
 
 
 def interpretation(value: float, low: float | None, high: float | None) -> str | None:

@@ -109,6 +109,8 @@ def visit_layout(visit: Visit, patient: Patient, kind: str, verify_url: str) -> 
                                  "out": discharge.discharged_at.astimezone(VIETNAM_TZ).date().isoformat()}
         if number:
             items["no"] = number
+        if discharge.leave_days:
+            items["leave"] = discharge.leave_days  # a sick-leave claim rests on it: signed, not only printed
         number = _(ARCHIVE) + ": " + number if number else None
     elif kind == "referral" and (referral := visit.referral):
         number, issued_on, doctor = referral.number, referral.issued_on, referral.doctor_name

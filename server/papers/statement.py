@@ -34,7 +34,7 @@ _QR_DIGITS = re.compile(r"^(?:[0-7][0-9])+$")
 
 @dataclass(frozen=True)
 class Statement:
-    """What a paper proves. `items` by kind: discharge {dx, in, out}; referral {no, to, toName, dx};
+    """What a paper proves. `items` by kind: discharge {dx, in, out, no?, leave?}; referral {no, to, toName, dx};
     re-exam {no, at, dx}; vaccinations {v: [[vaccine code, dose, date], ...]}."""
 
     issuer: str

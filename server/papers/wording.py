@@ -11,6 +11,7 @@ from api_client.identifiers import N_
 from api_client.models import VIETNAM_TZ
 from locales import DEFAULT_LANGUAGE, LANGUAGES, translations
 
+from .issuing import LEAVE
 from .verification import Refusal, Verdict
 
 VALID = N_("Valid paper")
@@ -72,6 +73,8 @@ def describe(verdict: Verdict, language: str) -> Wording:
         facts.append((_(NUMBER), str(items["no"])))
     if statement.kind == "discharge":
         facts += [(_(ADMITTED), day(items.get("in", ""))), (_(DISCHARGED), day(items.get("out", "")))]
+        if items.get("leave"):
+            facts.append((_(LEAVE), str(items["leave"])))
     if statement.kind == "referral":
         facts.append((_(REFERRED_TO), f"{items.get('toName') or ''} ({items.get('to', '')})".strip()))
     if statement.kind == "re-exam" and items.get("at"):

@@ -30,8 +30,8 @@ def _export(request: Request, store: BookRepository, person_id: str) -> Response
     if data is None:
         raise not_found("book")
     now = datetime.fromtimestamp(request.app.state.settings.clock(), VIETNAM_TZ)
-    bundle = ips_bundle(HealthBook.model_validate(data), now=now, base_url=str(request.base_url))
-    return Response(json.dumps(bundle, ensure_ascii=False), media_type=FHIR_JSON, headers={
+    bundle = ips_bundle(HealthBook.model_validate(data), now=now, base_url=request.app.state.paper_issuer)
+    return Response(json.dumps(bundle, ensure_ascii=False, allow_nan=False), media_type=FHIR_JSON, headers={
         "Content-Disposition": f'attachment; filename="so-suc-khoe-{now.date().isoformat()}.json"',
         "Cache-Control": "no-store",
     })

@@ -11,9 +11,10 @@ from fhir.resources.R4B.bundle import Bundle
 
 from api_client.models import VIETNAM_TZ, Administrative, HealthBook, History
 from server.fhir import ips_bundle
-from server.fhir.ips import BHYT_SYSTEM, CCCD_SYSTEM
+from server.fhir.ips import BHYT_SYSTEM, CCCD_SYSTEM, SERVICE_NAME, number
 
 from ..conftest import bearer
+from ..support import BASE_URL
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -243,3 +244,19 @@ def test_a_book_with_nothing_in_it_yet_is_still_a_valid_summary():
     assert "90" in narrative_languages(by_code["10160-0"]["text"]["div"])["en"]
     again = ips_bundle(book, now=now, base_url="https://so-suc-khoe.example/api")
     assert again == data, "the same book at the same moment is the same document"
+
+
+async def test_the_export_names_the_service_by_its_own_address_whatever_host_is_asked_for(login, http):
+    """The Host header is the client's to write: the summary's service address is the configured one."""
+    tokens = await login("001055001234")
+    response = await http.get("/api/v1/me/book/fhir", headers={**bearer(tokens), "Host": "evil.example"})
+    assert response.status_code == 200
+    assert "evil.example" not in response.text
+    [service] = [o for o in resources(response.json(), "Organization") if o.get("name") == SERVICE_NAME]
+    assert service["telecom"] == [{"system": "url", "value": BASE_URL}]
+
+
+def test_a_number_too_large_for_json_is_kept_as_the_text_the_lab_wrote():
+    """JSON has no Infinity: 400 nines would have written a file no FHIR reader accepts."""
+    assert number("9" * 400) is None
+    assert number("8,9") == 8.9 and number("Âm tính") is None

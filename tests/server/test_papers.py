@@ -30,6 +30,7 @@ from server.papers import KeySet, Refusal, load_or_create, rotate, verify
 from server.papers.issuing import Patient, signed_pdf, verify_url, visit_layout
 from server.papers.keys import SigningKey, thumbprint
 from server.papers.statement import Statement, b64url, b64url_decode, jws_from_text, qr_text, sign
+from server.papers.wording import describe
 from server.printing import check_in_card_pdf
 
 from ..conftest import bearer
@@ -409,3 +410,47 @@ def test_statement_fits_a_qr_code_and_holds_nothing_more_than_it_must(issued):
     assert set(payload) == {"iss", "doc", "name", "by", "fac", "date", "items", "hash", "iat"}
     assert len(qr_text(_metadata_jws(issued["pdf"]))) < 1600  # numeric mode: a version ~20 symbol at level M
     assert replace(Statement.from_payload(payload, "k"), key_id="") == Statement.from_payload(payload, "")
+
+
+def test_fetched_key_sets_vouch_only_for_their_own_issuer(tmp_path, issued, monkeypatch, capsys):
+    """A key set fetched from somewhere else is cached apart and cannot make a forged paper of ours valid
+    (one shared cache let the last fetch decide); a key set over plain http from another machine is refused."""
+    import httpx
+
+    from server import verify as command
+
+    other = ec.generate_private_key(ec.SECP256R1())
+    served = {f"{BASE_URL}/.well-known/jwks.json": issued["keys"].public.as_jwks(),
+              "https://evil.example/.well-known/jwks.json": KeySet({thumbprint(other): other.public_key()}).as_jwks()}
+    monkeypatch.setattr(httpx, "get", lambda url, **_: httpx.Response(200, json=served[url],
+                                                                      request=httpx.Request("GET", url)))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    paper = tmp_path / "giay-ra-vien.pdf"
+    paper.write_bytes(issued["pdf"])
+
+    assert command.main([str(paper), "--fetch", "http://so-suc-khoe.example"]) == 2
+    assert "https" in capsys.readouterr().err
+    assert command.main([str(paper), "--fetch", BASE_URL]) == 0
+    assert command.main([str(paper), "--fetch", "https://evil.example/.well-known/jwks.json"]) == 0, \
+        "the first issuer's keys stay cached beside the second's"
+    assert len(list((tmp_path / "sskdt" / "issuers").glob("*.json"))) == 2
+
+    _, payload, _ = _parts(issued["pdf"])  # the real issuer named, signed by the other issuer's key
+    forged = sign(Statement.from_payload({**payload, "name": "Nguyễn Văn Hưng"}, ""),
+                  SigningKey(thumbprint(other), other))
+    capsys.readouterr()
+    assert command.main([qr_text(forged)]) == 1
+    assert "Nguyễn Văn Hưng" not in capsys.readouterr().out.split("\n")[0]
+    assert command.main([str(paper), "--issuer", "https://evil.example"]) == 1
+
+
+def test_a_discharge_papers_sick_leave_is_signed_and_said_by_the_verifier(issued):
+    """The days of leave are what an employer acts on: they are in the signed statement, not only printed."""
+    visit = issued["visit"]
+    on_leave = visit.model_copy(update={"discharge_paper": visit.discharge_paper.model_copy(update={"leave_days": 7})})
+    layout, statement = visit_layout(on_leave, issued["patient"], "discharge", verify_url(BASE_URL))
+    pdf = signed_pdf(layout, statement, issuer=BASE_URL, key=issued["keys"].signing, issued_at=1_790_000_000)
+    verdict = verify(pdf, issued["keys"].public)
+    assert verdict.valid and verdict.statement.items["leave"] == 7
+    assert ("Số ngày nghỉ", "7") in describe(verdict, "vi").facts
+    assert "leave" not in verify(issued["pdf"], issued["keys"].public).statement.items, "no leave, nothing said"
