@@ -67,15 +67,16 @@ BUTTON_ICON_SIZE = 18  # Material's, at normal text size
 WRAPPING_LABEL_PADDING = 14  # above and below a one-line label of 20 px: 48 px in all
 
 
-def button_style(ui: Ui, *, wraps: bool = False) -> ft.ButtonStyle:
+def button_style(ui: Ui, *, wraps: bool = False, size: float | None = None) -> ft.ButtonStyle:
     """Button labels grow with large-text mode like the rest of the screen, and their icons with them
     (set on the button, not only through the page theme, which Flutter web applies late or not at all).
 
     A label that may wrap (a long one, in large text on a phone) has no fixed height, which would cut
-    its second line: its padding keeps the button at least 48 px high."""
+    its second line: its padding keeps the button at least 48 px high. `size`: a screen's main action
+    may speak louder than the body text."""
     padding = (ft.Padding.only(left=theme.SPACE_L, top=WRAPPING_LABEL_PADDING, right=theme.SPACE_XL,
                                bottom=WRAPPING_LABEL_PADDING) if wraps else None)
-    return ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.body), icon_size=ui.type.size(BUTTON_ICON_SIZE),
+    return ft.ButtonStyle(text_style=ft.TextStyle(size=size or ui.type.body), icon_size=ui.type.size(BUTTON_ICON_SIZE),
                           padding=padding,  # a desktop's compact density would take 16 px off it
                           visual_density=ft.VisualDensity.STANDARD if wraps else None)
 

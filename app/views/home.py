@@ -9,6 +9,7 @@ import flet as ft
 from .. import theme
 from ..components import (
     Ui,
+    button_style,
     card,
     empty_state,
     heading,
@@ -214,10 +215,10 @@ def HomeView():
 
     controls: list[ft.Control] = [
         allergy_banner(model.allergies, ui),
-        ft.FilledButton(t("Show the check-in QR code"), icon=ft.Icons.QR_CODE_2, height=theme.TOUCH_TARGET + 12,
-                        on_click=session.go("/qr"), style=ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.title))),
-        ft.TextButton(t("No smartphone? Print a check-in card"), icon=ft.Icons.BADGE, height=theme.TOUCH_TARGET,
-                      on_click=session.go("/card")),
+        ft.FilledButton(t("Show the check-in QR code"), icon=ft.Icons.QR_CODE_2, on_click=session.go("/qr"),
+                        style=button_style(ui, wraps=True, size=ui.type.title)),
+        ft.TextButton(t("No smartphone? Print a check-in card"), icon=ft.Icons.BADGE,
+                      style=button_style(ui, wraps=True), on_click=session.go("/card")),
         identity_card(model, ui, revealed, lambda: set_revealed(not revealed)),
     ]
     if state.me and state.me.dependents and not state.viewing_dependent:

@@ -61,7 +61,7 @@ def SignInView():
         if state.sign_in_error else ft.Container(),
         ft.FilledButton(
             t("Sign in with VNeID"), icon=ft.Icons.LOGIN, on_click=sign_in, disabled=busy,
-            height=theme.TOUCH_TARGET + 8, style=ft.ButtonStyle(text_style=ft.TextStyle(size=ui.type.title)),
+            style=button_style(ui, wraps=True, size=ui.type.title),
         ),
         text(t("You need a level 2 electronic identity account (VNeID). "
                "Community digital-technology volunteers in your ward can help you activate it."), ui,
