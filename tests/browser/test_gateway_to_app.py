@@ -14,7 +14,16 @@ from playwright.sync_api import expect
 
 from api_client.models import VIETNAM_TZ
 
-from .conftest import ROOT, by_id, enable_semantics, expect_text, screenshot, semantic_text, sign_in
+from .conftest import (
+    ROOT,
+    by_id,
+    enable_semantics,
+    expect_text,
+    large_text_switched,
+    screenshot,
+    semantic_text,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +81,7 @@ def test_a_visit_stored_without_a_refused_row_says_so_at_phone_and_desktop_size(
             if width == 360:
                 page.goto(f"{server_url}/settings")
                 enable_semantics(page)
+                large_text_switched(page)
                 page.get_by_role("switch", name="Chữ lớn").click()
                 page.goto(f"{server_url}/visits/{visit_id}")
                 enable_semantics(page)

@@ -39,14 +39,18 @@ def test_an_official_drills_down_writes_the_assessment_and_exports(chromium, ser
         assert "Hoàn Kiếm" not in semantic_text(by_id(page, "report-figures"))
 
         assessment = by_id(page, "report-assessment")
-        fields = assessment.get_by_role("textbox")
-        expect(fields.first).to_be_attached(timeout=10_000)
         texts = ["Tỷ lệ người dân có sổ tăng rõ ở tổ dân phố 3.", "Người cao tuổi chưa có điện thoại.",
                  "Đề nghị in thẻ khám bệnh cho người cao tuổi."]
-        for field, value in zip(fields.all()[:3], texts, strict=True):
+        labels = ["Assessment of effectiveness", "Difficulties and obstacles", "Proposals and recommendations"]
+        for label, value in zip(labels, texts, strict=True):
+            # Each field found by its label when it is typed in: Flutter adds an editing element to the page for
+            # the focused field, which shifts any "n-th text box" found before.
+            field = assessment.get_by_role("textbox", name=VI(label))
+            expect(field).to_be_attached(timeout=10_000)
             field.scroll_into_view_if_needed()
             field.click()
             field.fill(value)
+            expect(field).to_have_value(value, timeout=5_000)
         # A person takes a moment between the last word and Save; under load Flutter's web engine may send
         # the tap before the last field's change, which the server then has not seen.
         page.wait_for_timeout(600)
