@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageFilter
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from bench.stack import running_stack
 
@@ -186,6 +186,25 @@ _SEMANTIC_TEXT = """(element) => {
     }
     return parts.join("\\n");
 }"""
+
+
+def type_into(field, value: str) -> None:
+    """Type into a Flutter text field as a person does: only once Flutter has made it the field being
+    edited. Flutter attaches its editor a moment after the element takes the focus (and then sets
+    `autocorrect` from the field's configuration); text put in before that is either replaced by what the
+    field held or never reaches the app. A person's first key comes long after; a test must wait for it."""
+    field.scroll_into_view_if_needed()
+    for _attempt in range(5):  # a focus Flutter did not take is given again, as a person taps again
+        field.focus()
+        try:
+            expect(field).to_be_focused(timeout=1_000)
+            expect(field).to_have_attribute("autocorrect", "on", timeout=1_000)
+            break
+        except AssertionError:
+            continue
+    field.fill(value)
+    field.page.wait_for_timeout(300)  # a value replaced by Flutter is replaced within a frame or two
+    expect(field).to_have_value(value)
 
 
 def semantic_text(locator) -> str:
