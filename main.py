@@ -52,7 +52,7 @@ def create_stack(config: StackConfig, *, web: bool = True):
     from idp_mock import Client, IdpSettings, create_idp_app
     from idp_mock.demo import seed_demo_accounts
     from server.app import ApiSettings, create_api_app
-    from server.demo import complete_staff, seed_gateway_credentials, seed_pilot, seed_practitioners
+    from server.demo import seed_administration, seed_gateway_credentials, seed_pilot, seed_practitioners
     from server.demo_history import seed_demo_history
     from server.edge import Edge
     from server.population import seed_demo_population
@@ -96,13 +96,13 @@ def create_stack(config: StackConfig, *, web: bool = True):
     if config.demo and config.seed:
         if api_app.state.store.count_people() == 0:  # seeding is one transaction: none or all of it
             seed_pilot(api_app.state.store)
-        seed_gateway_credentials(api_app.state.submissions, config.data_dir)  # each facility completed
+        seed_administration(api_app.state.administration)  # a start killed half-way is completed
+        seed_gateway_credentials(api_app.state.administration, config.data_dir)  # each facility completed
         if api_app.state.population.count_residents() == 0:
             with api_app.state.database.transaction():  # both or neither: a start killed here seeds again
                 seed_demo_population(api_app.state.population)  # areas, residents, the facilities' communes
                 seed_demo_history(api_app.state.database)  # a year of books, activations and counts in its wards
         seed_practitioners(api_app.state.store)
-        complete_staff(api_app.state.store)  # after the areas: a volunteer's ward is named from them
 
     web_app = None
     if web:

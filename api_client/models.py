@@ -177,6 +177,8 @@ class StaffRole(StrEnum):
     MIDWIFE = "midwife"  # hộ sinh: often the only clinician at a commune station
     VOLUNTEER = "volunteer"
     OFFICIAL = "official"
+    STATION_HEAD = "station_head"  # trạm trưởng, giám đốc: manages the staff of their own facility
+    ADMIN = "admin"  # the health department's IT: facilities, gateway credentials, staff of a province
 
 
 # ---------------------------------------------------------------- A. administrative
@@ -1206,3 +1208,145 @@ class CorrectionDecline(RequestModel):
 
 class CorrectionDone(RequestModel):
     note: str | None = Field(default=None, max_length=500)
+
+
+# ---------------------------------------------------------------- administration (Quản trị)
+
+
+class FacilityKind(StrEnum):
+    HOSPITAL = "hospital"
+    DISTRICT_CENTRE = "district_centre"  # trung tâm y tế quận, huyện
+    POLYCLINIC = "polyclinic"  # phòng khám đa khoa
+    HEALTH_STATION = "health_station"  # trạm y tế xã, phường
+    PRIVATE_CLINIC = "private_clinic"  # phòng khám tư nhân
+    OTHER = "other"
+
+
+FACILITY_STAFF_ROLES = (StaffRole.RECEPTIONIST, StaffRole.DOCTOR, StaffRole.NURSE, StaffRole.MIDWIFE,
+                        StaffRole.STATION_HEAD)
+
+
+class FacilityUpdate(RequestModel):
+    """A facility as the health department registers it; the code is the national MA_CSKCB."""
+
+    code: FacilityCode
+    name: str = Field(min_length=2, max_length=200, pattern=NOT_BLANK)
+    kind: FacilityKind
+    public: bool
+    bhyt_contract: bool  # has a contract with the social insurance (khám chữa bệnh BHYT)
+    commune_code: str = Field(pattern=r"^[0-9]{5}$")
+    address: str | None = Field(default=None, max_length=300)
+
+
+class AdminFacility(ResponseModel):
+    code: str
+    name: str
+    kind: str | None = None
+    public: bool | None = None
+    bhyt_contract: bool | None = None
+    commune_code: str | None = None
+    commune_name: str | None = None
+    district_code: str | None = None
+    district_name: str | None = None
+    address: str | None = None
+    active: bool = True
+    deactivated_at: datetime | None = None
+    last_submission_at: datetime | None = None
+    active_keys: int = 0
+    active_certificates: int = 0
+
+
+class FacilityImportResult(ResponseModel):
+    created: int
+    updated: int
+
+
+class KeyIssue(RequestModel):
+    """A new API key; keys already working keep working for `overlap_hours` (0: end now), so the
+    facility's software can switch without a refused envelope."""
+
+    overlap_hours: int = Field(default=168, ge=0, le=720)
+
+
+class GatewayKey(ResponseModel):
+    key_id: str
+    issued_at: datetime
+    issued_by: str | None = None
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    active: bool
+
+
+class IssuedKey(ResponseModel):
+    """The key itself, shown once: only its hash is stored."""
+
+    key_id: str
+    api_key: str
+    issued_at: datetime
+
+
+class FacilityCertificate(ResponseModel):
+    id: str  # SHA-256 of the certificate (DER), hex
+    subject: str
+    key: str  # "RSA 2048", "EC P-256"
+    not_before: datetime | None = None
+    not_after: datetime | None = None
+    registered_at: datetime
+    registered_by: str | None = None
+    revoked_at: datetime | None = None
+    active: bool
+
+
+class FacilityCredentialsView(ResponseModel):
+    facility_code: str
+    keys: list[GatewayKey]
+    certificates: list[FacilityCertificate]
+
+
+class StaffAssign(RequestModel):
+    """A person given a role: at a facility, or for a volunteer's ward or an official's area."""
+
+    personal_id: PersonalId
+    full_name: str = Field(min_length=2, max_length=120, pattern=NOT_BLANK)
+    role: StaffRole
+    facility_code: FacilityCode | None = None
+    area: str | None = Field(default=None, pattern=r"^([0-9]{2}|[0-9]{3}|[0-9]{5})$")
+
+
+class StaffEntry(ResponseModel):
+    id: int
+    personal_id: str
+    full_name: str | None = None
+    role: StaffRole
+    facility_code: str | None = None
+    facility_name: str | None = None
+    area: str | None = None
+    area_name: str | None = None
+    started_at: datetime | None = None
+    assigned_by: str | None = None
+
+
+class AuditEntry(ResponseModel):
+    id: int
+    at: datetime
+    actor_personal_id: str
+    actor_name: str | None = None
+    action: str
+    facility_code: str | None = None
+    personal_id: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+class AdminScope(ResponseModel):
+    """What the caller administers: a province (administrator) and/or facilities (their heads)."""
+
+    provinces: list[Area]
+    facilities: list[str]
+
+
+class FileUpload(RequestModel):
+    """A file sent to the console: a certificate (PEM or DER) or a CSV list, base64-encoded."""
+
+    file_name: str | None = Field(default=None, max_length=200)
+    content_base64: str = Field(min_length=4, max_length=4_000_000, pattern=r"^[A-Za-z0-9+/=\s]+$")

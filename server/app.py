@@ -12,10 +12,12 @@ from fastapi import APIRouter, FastAPI
 
 from api_client.models import ErrorEnvelope
 
+from .admin.service import Administration
 from .errors import install_error_handlers
 from .gateway.service import Gateway
 from .papers import load_or_create as load_paper_keys
 from .request_limits import RequestLimits
+from .routes import admin as admin_routes
 from .routes import book, cards, check_in, gateway, guide, papers, record_visit, reports, volunteer
 from .routes import corrections as correction_routes
 from .routes import emergency as emergency_routes
@@ -73,6 +75,7 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     app.state.population = PopulationStore(database)
     app.state.reports = ReportStore(database)
     app.state.corrections = CorrectionStore(database)
+    app.state.administration = Administration(database, settings.clock)
     app.state.gateway = Gateway(database, app.state.store, app.state.submissions, settings.clock)
     app.state.gateway.recover()  # envelopes a previous process archived but did not finish
     app.state.redeem_throttle = FailureThrottle(database, settings.failed_redemptions_per_minute, 60, settings.clock)
@@ -107,6 +110,7 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     v1.include_router(papers.router)
     v1.include_router(emergency_routes.router)
     v1.include_router(correction_routes.router)
+    v1.include_router(admin_routes.router)
     error = {"model": ErrorEnvelope, "description": "The error envelope; `message` in the caller's language"}
     app.include_router(v1, responses={status: error for status in (400, 401, 403, 404, 409, 410, 413, 422, 429, 503)})
     return app

@@ -25,6 +25,7 @@ from api_client.models import (
     Diagnosis,
     Disability,
     DischargePaper,
+    FacilityUpdate,
     FamilyHistoryItem,
     History,
     InsuranceCard,
@@ -36,13 +37,14 @@ from api_client.models import (
     Referral,
     Representative,
     RiskFactor,
+    StaffAssign,
     Surgery,
     Vaccination,
     Visit,
 )
 
 from .gateway.vital_signs import vital_signs_of
-from .storage import BookStore, new_id, open_store
+from .storage import BookStore, SubmissionStore, new_id, open_store
 from .storage.db import DATABASE_URL_VARIABLE
 
 FACILITIES = {
@@ -534,12 +536,34 @@ PRACTITIONERS = {
 }
 
 
-def complete_staff(store: BookStore) -> None:
-    """Demo staff added since a data dir was first seeded (the nurse, for one) get their desk too."""
-    for personal_id, role, facility_code, area in STAFF:
-        if not any(a.role == role and a.facility_code == facility_code and a.area == area
-                   for a in store.staff_assignments(personal_id)):
-            store.add_staff(personal_id, role, facility_code, area)
+STAFF_NAMES = {
+    "001192006789": "Hoàng Thị Lan", "001098003456": "Đỗ Minh Quân", "001180005678": "Vũ Thị Hạnh",
+    "001075001111": "Lê Văn Đức", "001183002222": "Nguyễn Thị Thu", "001085007890": "Ngô Thanh Bình",
+    "001191006543": "Đặng Thu Hương",
+}
+DEMO_PROVINCE = "01"
+
+
+def seed_administration(administration) -> None:
+    """The demo's facilities and staff, made through the administration console's own code (checked and
+    audited as an administrator's would be); what is already there is left as it is."""
+    from .admin.service import DEMO, Scope
+    from .areas import AREAS
+    from .demo_history import DEMO_FACILITY_PROFILES
+    from .population import DEMO_FACILITY_COMMUNES
+
+    scope = Scope(provinces=(DEMO_PROVINCE,), head_of=())
+    with administration.store.transaction():
+        administration.population.save_areas(AREAS)
+        for code, (name, kind) in FACILITIES.items():
+            if administration.store.facility(code) is None:
+                profile = DEMO_FACILITY_PROFILES.get(code)
+                administration.save_facility(DEMO, scope, FacilityUpdate(
+                    code=code, name=name, kind=kind, public=profile.public if profile else True, bhyt_contract=True,
+                    commune_code=DEMO_FACILITY_COMMUNES[code]))
+        for personal_id, role, facility_code, area in STAFF:
+            administration.assign(DEMO, scope, StaffAssign(personal_id=personal_id, full_name=STAFF_NAMES[personal_id],
+                                                           role=role, facility_code=facility_code, area=area))
 
 
 def seed_practitioners(store: BookStore) -> None:
@@ -552,30 +576,36 @@ def seed_practitioners(store: BookStore) -> None:
                                             for number, name, title in people])
 
 
-def seed_gateway_credentials(submissions, data_dir: Path) -> None:
+def seed_gateway_credentials(administration, data_dir: Path) -> None:
     """API key, signing key and certificate for the demo facilities, where their software would keep
-    them (data/demo/facilities/<code>/), and registered with the gateway (key hash, certificate)."""
+    them (data/demo/facilities/<code>/), issued and registered through the administration console's code."""
+    from .admin.service import DEMO, Scope
     from .gateway.signing import load_credentials, new_credentials, save_credentials
 
+    scope = Scope(provinces=(DEMO_PROVINCE,), head_of=())
+    now = administration.now().isoformat(timespec="milliseconds")
+    submissions = SubmissionStore(administration.store.database)
     for code in GATEWAY_FACILITIES:
         folder = data_dir / "demo" / "facilities" / code
         if not (folder / "api_key").exists():
             save_credentials(folder, new_credentials(code, FACILITIES[code][0]))
         credentials = load_credentials(folder)
-        submissions.register_facility(code, credentials.api_key, credentials.cert_pem.decode())
+        if submissions.facility_for_key(credentials.api_key, now) is None:
+            with administration.store.transaction():
+                administration.issue_key(DEMO, scope, code, 0, api_key=credentials.api_key)
+                administration.register_certificate(DEMO, scope, code, credentials.cert_pem)
 
 
 def seed_pilot(store: BookStore, today: date | None = None) -> None:
     """Facilities, staff and the named accounts; the guardian is saved before the child. One
     transaction: a start killed while seeding leaves nothing, and the next start seeds again."""
+    from .admin.service import Administration
+
     today = today or date.today()
     with store.transaction():
-        for code, (name, kind) in FACILITIES.items():
-            store.save_facility(code, name, kind)
+        seed_administration(Administration(store.database, lambda: datetime.now().timestamp()))
         for book in pilot_books(today):
             save_book(store, book)
-        for personal_id, role, facility_code, area in STAFF:
-            store.add_staff(personal_id, role, facility_code, area)
 
 
 # ------------------------------------------------------------------ synthetic citizens for scale

@@ -22,7 +22,7 @@ from ..storage.db import Connection
 from ..storage.protocols import BookRepository, SubmissionRepository, UnitOfWork
 from ..storage.report_counts import count, latency_bucket
 from .records import read_record
-from .signing import verify_envelope
+from .signing import verify_with_any
 from .xml130 import MAX_ENVELOPE_BYTES, Envelope, SubmissionRefused, parse_safely, read_envelope
 
 log = logging.getLogger("server.gateway")
@@ -34,11 +34,18 @@ class Gateway:
         self.unit_of_work, self.books, self.submissions, self.clock = unit_of_work, books, submissions, clock
 
     def authenticate(self, api_key: str | None) -> str:
-        facility_code = self.submissions.facility_for_key(api_key) if api_key else None
-        if facility_code is None:
+        now = datetime.fromtimestamp(self.clock(), UTC).isoformat(timespec="milliseconds")
+        found = self.submissions.facility_for_key(api_key, now) if api_key else None
+        if found is None:
             raise SubmissionRefused(401, "invalid_api_key",
                                     N_("Send your facility's API key as 'Authorization: Bearer <key>'. The key sent "
-                                       "is missing or not registered."))
+                                       "is missing, not registered, revoked or past its rotation period."))
+        facility_code, active = found
+        if not active:
+            raise SubmissionRefused(403, "facility_inactive",
+                                    N_("Facility {facility} is deactivated in the health book: nothing it sends is "
+                                       "stored. Ask the provincial health department to reactivate it."),
+                                    facility=facility_code)
         return facility_code
 
     def submit(self, facility_code: str, body: bytes) -> dict[str, Any]:
@@ -70,11 +77,11 @@ class Gateway:
     def _open(self, facility_code: str, body: bytes) -> Envelope:
         if len(body) > MAX_ENVELOPE_BYTES:
             parse_safely(body)  # raises the size refusal
-        certificate = self.submissions.certificate(facility_code)
-        if certificate is None:  # a key without a certificate: nothing can be checked
+        certificates = self.submissions.certificates(facility_code)
+        if not certificates:  # a key without a certificate: nothing can be checked
             raise SubmissionRefused(403, "no_certificate", N_("Register your facility's signing certificate "
                                                               "before sending envelopes."))
-        signed = verify_envelope(parse_safely(body), certificate)
+        signed = verify_with_any(parse_safely(body), certificates)
         envelope = read_envelope(signed.root)
         envelope.signer, envelope.signed_at = signed.signer, signed.signed_at
         if envelope.facility_code != facility_code:

@@ -118,6 +118,19 @@ def verify_envelope(root: etree._Element, cert_pem: str) -> Signed:
     return Signed(root, signer_of(cert_pem), signing_time(signed_properties))
 
 
+def verify_with_any(root: etree._Element, certificates: list[str]) -> Signed:
+    """During a rollover a facility has several certificates: the envelope holds if one of them verifies
+    it. The refusal told is the newest certificate's."""
+    first: SubmissionRefused | None = None
+    for cert_pem in certificates:
+        try:
+            return verify_envelope(root, cert_pem)
+        except SubmissionRefused as refusal:
+            first = first or refusal
+    assert first is not None, "no certificate to verify with"
+    raise first
+
+
 def signer_of(cert_pem: str) -> str:
     cert = x509.load_pem_x509_certificate(cert_pem.encode())
     return f"{cert.subject.rfc4514_string()} (serial {cert.serial_number:X}, issuer {cert.issuer.rfc4514_string()})"
@@ -157,7 +170,11 @@ def new_credentials(facility_code: str, facility_name: str) -> FacilityCredentia
     cert = (
         x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=5 * 365)).sign(key, hashes.SHA256())
+        .not_valid_after(now + datetime.timedelta(days=5 * 365))
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .sign(key, hashes.SHA256())
     )
     return FacilityCredentials(
         api_key="sskdt_" + secrets.token_urlsafe(32),

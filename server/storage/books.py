@@ -226,6 +226,10 @@ class BookStore(Store):
             insert(db, "staff", {"personal_id": personal_id, "role": role, "facility_code": facility_code,
                                  "area": area})
             staff_changed(db)
+        self.forget_staff(personal_id)
+
+    def forget_staff(self, personal_id: str) -> None:
+        """This process honours a change of this person's roles at once (others within seconds)."""
         self._staff_cache.pop(personal_id, None)
 
     # ------------------------------------------------------------ reads
@@ -338,7 +342,7 @@ class BookStore(Store):
         rows = self.all(
             "SELECT s.role, s.facility_code, f.name, s.area, a.name FROM staff s "
             "LEFT JOIN facilities f ON f.code = s.facility_code LEFT JOIN areas a ON a.code = s.area "
-            "WHERE s.personal_id = ? ORDER BY s.id",
+            "WHERE s.personal_id = ? AND s.ended_at IS NULL ORDER BY s.id",
             [personal_id],
         )
         assignments = [

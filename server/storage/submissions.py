@@ -1,4 +1,4 @@
-"""The gateway's storage: facility credentials and the archive of every envelope received.
+"""The gateway's storage: the facilities' keys and certificates it checks, and the archive of every envelope received.
 
 An envelope is archived (with a full fsync) before anything else is done with it, and marked
 processed only after its records are stored; a process that dies in between finds it again on
@@ -28,17 +28,18 @@ def key_hash(api_key: str) -> str:
 class SubmissionStore(Store):
     # ------------------------------------------------------------ facilities
 
-    def register_facility(self, facility_code: str, api_key: str, certificate_pem: str) -> None:
-        with self.transaction() as db:
-            upsert(db, "facility_credentials", {"facility_code": facility_code, "api_key_hash": key_hash(api_key),
-                                                "certificate_pem": certificate_pem, "created_at": now_utc()},
-                   ("facility_code",))
+    def facility_for_key(self, api_key: str, now: str) -> tuple[str, bool] | None:
+        """The facility of a key neither revoked nor past its rotation overlap, and whether it is active."""
+        row = self.one("SELECT k.facility_code, coalesce(f.active, 1) FROM gateway_keys k "
+                       "LEFT JOIN facilities f ON f.code = k.facility_code WHERE k.key_hash = ? "
+                       "AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?)",
+                       [key_hash(api_key), now])
+        return (row[0], bool(row[1])) if row else None
 
-    def facility_for_key(self, api_key: str) -> str | None:
-        return self.value("SELECT facility_code FROM facility_credentials WHERE api_key_hash = ?", [key_hash(api_key)])
-
-    def certificate(self, facility_code: str) -> str | None:
-        return self.value("SELECT certificate_pem FROM facility_credentials WHERE facility_code = ?", [facility_code])
+    def certificates(self, facility_code: str) -> list[str]:
+        """The facility's signing certificates not revoked, newest first (several during a rollover)."""
+        return [pem for (pem,) in self.all("SELECT pem FROM facility_certificates WHERE facility_code = ? "
+                                           "AND revoked_at IS NULL ORDER BY registered_at DESC", [facility_code])]
 
     # ------------------------------------------------------------ the archive
 
