@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,8 +14,11 @@ from .models import (
     AccessLogEntry,
     ActivationStatus,
     ActivationStep,
+    AdminFacility,
+    AdminScope,
     Area,
     AssistTicket,
+    AuditEntry,
     CardPrompt,
     CheckIn,
     CheckInCard,
@@ -25,9 +29,14 @@ from .models import (
     CorrectionTarget,
     DependentRef,
     DeskCorrectionRequest,
+    FacilityCertificate,
+    FacilityCredentialsView,
+    FacilityImportResult,
+    FacilityUpdate,
     FollowUpPage,
     HealthBook,
     IssuedCheckInCard,
+    IssuedKey,
     Me,
     PilotReport,
     QueueEntry,
@@ -37,6 +46,8 @@ from .models import (
     ReportAssessmentUpdate,
     Representative,
     RepresentativeUpdate,
+    StaffAssign,
+    StaffEntry,
     Visit,
     VisitPage,
 )
@@ -49,6 +60,9 @@ _Cards = TypeAdapter(list[CheckInCard])
 _Areas = TypeAdapter(list[Area])
 _Corrections = TypeAdapter(list[CorrectionRequest])
 _DeskCorrections = TypeAdapter(list[DeskCorrectionRequest])
+_AdminFacilities = TypeAdapter(list[AdminFacility])
+_Staff = TypeAdapter(list[StaffEntry])
+_Audit = TypeAdapter(list[AuditEntry])
 
 
 class HealthBookClient:
@@ -275,5 +289,68 @@ class HealthBookClient:
         return CorrectionRequest.model_validate(await self._request(
             "POST", f"/clinic/corrections/{person_id}/{request_id}/corrected", json={"note": note}))
 
+    # ------------------------------------------------------------ administration (Quản trị)
+
+    async def admin_scope(self) -> AdminScope:
+        return AdminScope.model_validate(await self._request("GET", "/admin/scope"))
+
+    async def admin_facilities(self, *, district: str | None = None, commune: str | None = None,
+                               query: str | None = None) -> list[AdminFacility]:
+        params = {k: v for k, v in (("district", district), ("commune", commune), ("q", query)) if v}
+        return _AdminFacilities.validate_python(await self._request("GET", "/admin/facilities", params=params))
+
+    async def save_facility(self, update: FacilityUpdate) -> AdminFacility:
+        return AdminFacility.model_validate(await self._request(
+            "PUT", f"/admin/facilities/{update.code}", json=update.model_dump(mode="json")))
+
+    async def set_facility_active(self, code: str, active: bool) -> None:
+        await self._request("POST", f"/admin/facilities/{code}/{'reactivate' if active else 'deactivate'}")
+
+    async def import_facilities(self, content: bytes, file_name: str | None = None) -> FacilityImportResult:
+        return FacilityImportResult.model_validate(await self._request(
+            "POST", "/admin/facilities/import", json=_upload(content, file_name)))
+
+    async def facility_credentials(self, code: str) -> FacilityCredentialsView:
+        return FacilityCredentialsView.model_validate(await self._request("GET", f"/admin/facilities/{code}/credentials"))
+
+    async def issue_key(self, code: str, overlap_hours: int) -> IssuedKey:
+        return IssuedKey.model_validate(await self._request(
+            "POST", f"/admin/facilities/{code}/keys", json={"overlap_hours": overlap_hours}))
+
+    async def revoke_key(self, code: str, key_id: str) -> None:
+        await self._request("POST", f"/admin/facilities/{code}/keys/{key_id}/revoke")
+
+    async def register_certificate(self, code: str, content: bytes, file_name: str | None = None
+                                   ) -> FacilityCertificate:
+        return FacilityCertificate.model_validate(await self._request(
+            "POST", f"/admin/facilities/{code}/certificates", json=_upload(content, file_name)))
+
+    async def revoke_certificate(self, code: str, certificate_id: str) -> None:
+        await self._request("POST", f"/admin/facilities/{code}/certificates/{certificate_id}/revoke")
+
+    async def admin_staff(self, facility_code: str | None = None) -> list[StaffEntry]:
+        params = {"facility": facility_code} if facility_code else {}
+        return _Staff.validate_python(await self._request("GET", "/admin/staff", params=params))
+
+    async def assign_staff(self, assign: StaffAssign) -> StaffEntry:
+        return StaffEntry.model_validate(await self._request("POST", "/admin/staff",
+                                                             json=assign.model_dump(mode="json")))
+
+    async def end_assignment(self, assignment_id: int) -> None:
+        await self._request("POST", f"/admin/staff/{assignment_id}/end")
+
+    async def admin_audit(self, *, facility_code: str | None = None, personal_id: str | None = None
+                          ) -> list[AuditEntry]:
+        params = {k: v for k, v in (("facility", facility_code), ("person", personal_id)) if v}
+        return _Audit.validate_python(await self._request("GET", "/admin/audit", params=params))
+
+    async def admin_audit_csv(self, *, facility_code: str | None = None) -> bytes:
+        params = {"format": "csv", **({"facility": facility_code} if facility_code else {})}
+        return (await self._send("GET", "/admin/audit", params=params)).content
+
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+def _upload(content: bytes, file_name: str | None) -> dict[str, Any]:
+    return {"file_name": file_name, "content_base64": base64.b64encode(content).decode()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from .views.access_log import AccessLogView
+from .views.administration import AdministrationView
 from .views.callback import CallbackView
 from .views.check_in_card import CheckInCardView
 from .views.check_in_qr import CheckInQrView
@@ -36,6 +37,7 @@ ROUTES = [
     ft.Route(path="clinic/corrections", component=CorrectionDeskView),  # medical staff: citizens' corrections
     ft.Route(path="volunteer", component=VolunteerDeskView),  # community digital-technology volunteers
     ft.Route(path="reports", component=OfficialReportsView),  # health officials: the pilot report
+    ft.Route(path="admin", component=AdministrationView),  # the health department's IT, facility heads
     ft.Route(path="record-visit", component=RecordVisitView),  # clinic staff without hospital software
     ft.Route(path="patients/:person_id", component=PatientBookView),  # medical staff, patient admitted today
     ft.Route(path="patients/:person_id/visits/:visit_id", component=PatientVisitView),

@@ -303,13 +303,15 @@ class SessionService:
 
 def landing_route(me: Me) -> str:
     """Where a signed-in person starts: the upgrade guidance, the reception desk, the pilot report, the
-    volunteer's desk, or their book."""
+    administration console, the volunteer's desk, or their book."""
     if me.identity_level < 2:
         return "/level-2"
     if me.clinic_assignment:
         return "/reception"
     if any(role.role == StaffRole.OFFICIAL for role in me.roles):
         return "/reports"
+    if any(role.role in (StaffRole.ADMIN, StaffRole.STATION_HEAD) for role in me.roles):
+        return "/admin"
     return "/volunteer" if any(role.role == StaffRole.VOLUNTEER for role in me.roles) else "/"
 
 

@@ -20,6 +20,8 @@ STAFF_ROLE = {
     StaffRole.MIDWIFE: N_("Midwife"),
     StaffRole.VOLUNTEER: N_("Volunteer"),
     StaffRole.OFFICIAL: N_("Health official"),
+    StaffRole.STATION_HEAD: N_("Head of the facility"),
+    StaffRole.ADMIN: N_("Administrator"),
 }
 
 
