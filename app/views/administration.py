@@ -46,8 +46,15 @@ from ..viewmodels.check_in import STAFF_ROLE
 NEW = "new"  # the form is open for a facility not registered yet
 
 
-def _field(ui, label: str, *, ref=None, value: str = "", error: str | None = None, **options) -> ft.TextField:
-    return ft.TextField(ref=ref, label=label, value=value, error=error, error_max_lines=3, text_size=ui.type.body,
+def _field(ui, label: str, typed: dict[str, str], key: str, *, error: str | None = None, **options) -> ft.TextField:
+    """A text field whose text is kept in `typed` (a ref's dict) as it is typed: a render in between (a message
+    shown) keeps it, and Save reads what was typed last."""
+
+    def keep(event: ft.Event[ft.TextField]) -> None:
+        typed[key] = event.control.value or ""
+
+    return ft.TextField(label=label, value=typed[key], on_change=keep, error=error, error_max_lines=3,
+                        text_size=ui.type.body,
                         label_style=ft.TextStyle(size=ui.type.body), **options)
 
 
@@ -58,6 +65,15 @@ def _choice(ui, label: str, value: str, options: list[tuple[str, str]], on_pick)
         label=label, value=value, text_size=ui.type.body, label_style=ft.TextStyle(size=ui.type.body),
         options=[ft.DropdownOption(key=key, text=words) for key, words in options],
         on_select=lambda event: on_pick(event.control.value)))
+
+
+def failure_text(failure: Exception, t) -> str:
+    """The server's message and what it says of each field (each line of an imported list)."""
+    words = user_message(failure, t)
+    details = getattr(failure, "details", None) or []
+    lines = [f"{d['field']}: {d['message']}" if str(d.get("field", "")).startswith("line ") else d["message"]
+             for d in details[:10] if d.get("message")]
+    return "\n".join([words, *lines])
 
 
 def _message(message, ui, identifier: str) -> list[ft.Control]:
@@ -74,7 +90,9 @@ def FacilityForm(facility: AdminFacility | None, on_saved, on_cancel):
     _state, ui = use_ui()
     session = ft.use_context(SessionContext)
     t = ui.t
-    refs = {name: ft.use_ref(None) for name in ("code", "name", "commune_code", "address")}
+    typed = ft.use_ref(lambda: {"code": facility.code if facility else "", "name": facility.name if facility else "",
+                                "commune_code": (facility.commune_code or "") if facility else "",
+                                "address": (facility.address or "") if facility else ""}).current
     kind, set_kind = ft.use_state(facility.kind if facility and facility.kind else FacilityKind.HEALTH_STATION.value)
     public, set_public = ft.use_state(facility.public if facility and facility.public is not None else True)
     contract, set_contract = ft.use_state(facility.bhyt_contract if facility and facility.bhyt_contract is not None
@@ -83,8 +101,7 @@ def FacilityForm(facility: AdminFacility | None, on_saved, on_cancel):
     message, set_message = ft.use_state(None)
 
     def value(name: str) -> str:
-        field = refs[name].current
-        return (field.value or "").strip() if field else ""
+        return typed[name].strip()
 
     async def save() -> None:
         problems = facility_form_errors(value("code"), value("name"), value("commune_code"), t)
@@ -97,26 +114,25 @@ def FacilityForm(facility: AdminFacility | None, on_saved, on_cancel):
         try:
             saved = await AdministrationService(session.books.client).save_facility(update)
         except (ApiError, Offline) as failure:
-            set_message((user_message(failure, t), "danger"))
+            set_message((failure_text(failure, t), "danger"))
             return
         await on_saved(saved)
 
     return card([
         heading(t("Change the facility") if facility else t("Register a facility"), ui),
-        _field(ui, t("Facility code (MA_CSKCB, 5 digits)"), ref=refs["code"], value=facility.code if facility else "",
+        _field(ui, t("Facility code (MA_CSKCB, 5 digits)"), typed, "code",
                error=errors.get("code"), read_only=facility is not None, keyboard_type=ft.KeyboardType.NUMBER,
                max_length=5),
-        _field(ui, t("Name"), ref=refs["name"], value=facility.name if facility else "", error=errors.get("name")),
+        _field(ui, t("Name"), typed, "name", error=errors.get("name")),
         _choice(ui, t("Kind"), kind, [(k.value, t(FACILITY_KIND[k])) for k in FacilityKind], set_kind),
         ft.Switch(label=t("Public facility"), value=public, on_change=lambda event: set_public(event.control.value),
                   label_text_style=ft.TextStyle(size=ui.type.body)),
         ft.Switch(label=t("Has a BHYT contract"), value=contract,
                   on_change=lambda event: set_contract(event.control.value),
                   label_text_style=ft.TextStyle(size=ui.type.body)),
-        _field(ui, t("Commune or ward code (5 digits)"), ref=refs["commune_code"],
-               value=(facility.commune_code or "") if facility else "", error=errors.get("commune_code"),
+        _field(ui, t("Commune or ward code (5 digits)"), typed, "commune_code", error=errors.get("commune_code"),
                keyboard_type=ft.KeyboardType.NUMBER, max_length=5),
-        _field(ui, t("Address"), ref=refs["address"], value=(facility.address or "") if facility else ""),
+        _field(ui, t("Address"), typed, "address"),
         *_message(message, ui, "facility-form-message"),
         ft.Row([
             ft.FilledButton(t("Save the facility"), icon=ft.Icons.SAVE, height=theme.TOUCH_TARGET,
@@ -144,7 +160,7 @@ def CredentialsPanel(code: str, on_changed):
         try:
             set_view(await service().credentials(code))
         except (ApiError, Offline) as failure:
-            set_message((user_message(failure, t), "danger"))
+            set_message((failure_text(failure, t), "danger"))
 
     ft.use_effect(load, [code])
 
@@ -153,7 +169,7 @@ def CredentialsPanel(code: str, on_changed):
         try:
             result = await action()
         except (ApiError, Offline) as failure:
-            set_message((user_message(failure, t), "danger"))
+            set_message((failure_text(failure, t), "danger"))
             return
         set_message((done, "info"))
         await load()
@@ -240,8 +256,7 @@ def StaffPanel(code: str, administrator: bool):
     role, set_role = ft.use_state(StaffRole.RECEPTIONIST.value)
     errors, set_errors = ft.use_state({})
     message, set_message = ft.use_state(None)
-    personal_id_ref = ft.use_ref(None)
-    name_ref = ft.use_ref(None)
+    typed = ft.use_ref(lambda: {"personal_id": "", "full_name": ""}).current
 
     def service() -> AdministrationService:
         return AdministrationService(session.books.client)
@@ -250,13 +265,12 @@ def StaffPanel(code: str, administrator: bool):
         try:
             set_staff(await service().staff(code))
         except (ApiError, Offline) as failure:
-            set_message((user_message(failure, t), "danger"))
+            set_message((failure_text(failure, t), "danger"))
 
     ft.use_effect(load, [code])
 
     async def assign() -> None:
-        personal_id = (personal_id_ref.current.value or "").strip() if personal_id_ref.current else ""
-        full_name = (name_ref.current.value or "").strip() if name_ref.current else ""
+        personal_id, full_name = typed["personal_id"].strip(), typed["full_name"].strip()
         problems = staff_form_errors(personal_id, full_name, t)
         set_errors(problems)
         if problems:
@@ -265,8 +279,9 @@ def StaffPanel(code: str, administrator: bool):
             entry = await service().assign(StaffAssign(personal_id=personal_id, full_name=full_name,
                                                        role=StaffRole(role), facility_code=code))
         except (ApiError, Offline) as failure:
-            set_message((user_message(failure, t), "danger"))
+            set_message((failure_text(failure, t), "danger"))
             return
+        typed["personal_id"] = typed["full_name"] = ""  # ready for the next person
         set_message((t("{name} now works here as {role}.", name=entry.full_name or personal_id,
                        role=t(STAFF_ROLE[entry.role])), "info"))
         await load()
@@ -275,7 +290,7 @@ def StaffPanel(code: str, administrator: bool):
         try:
             await service().end(assignment_id)
         except (ApiError, Offline) as failure:
-            set_message((user_message(failure, t), "danger"))
+            set_message((failure_text(failure, t), "danger"))
             return
         set_message((t("The role of {name} has ended.", name=name), "info"))
         await load()
@@ -295,9 +310,9 @@ def StaffPanel(code: str, administrator: bool):
     if staff == []:
         controls.append(text(t("Nobody works here yet."), ui, color=theme.MUTED))
     controls += [
-        _field(ui, t("Personal ID (12 digits)"), ref=personal_id_ref, error=errors.get("personal_id"),
+        _field(ui, t("Personal ID (12 digits)"), typed, "personal_id", error=errors.get("personal_id"),
                keyboard_type=ft.KeyboardType.NUMBER, max_length=12),
-        _field(ui, t("Full name as on the chip ID card"), ref=name_ref, error=errors.get("full_name"),
+        _field(ui, t("Full name as on the chip ID card"), typed, "full_name", error=errors.get("full_name"),
                capitalization=ft.TextCapitalization.WORDS),
         _choice(ui, t("Role"), role, [(r.value, t(STAFF_ROLE[r])) for r in assignable_roles(administrator)], set_role),
         ft.FilledButton(t("Give the role"), icon=ft.Icons.PERSON_ADD, height=theme.TOUCH_TARGET,
@@ -353,7 +368,7 @@ def AdministrationView():
     chosen, set_chosen = ft.use_state(None)  # a facility code, NEW, or None
     message, set_message = ft.use_state(None)
     changes, set_changes = ft.use_state(0)  # bumped after each change, so the audit reloads
-    search_ref = ft.use_ref(None)
+    typed = ft.use_ref(lambda: {"search": ""}).current
     allowed = state.me is not None and any(r.role in (StaffRole.ADMIN, StaffRole.STATION_HEAD) for r in state.me.roles)
 
     async def guard() -> None:
@@ -373,10 +388,10 @@ def AdministrationView():
         try:
             found: AdminScope = await service().scope()
             set_scope(found)
-            query = (search_ref.current.value or "").strip() if search_ref.current else ""
+            query = typed["search"].strip()
             set_facilities(await service().facilities(query))
         except (ApiError, Offline) as failure:
-            set_message((user_message(failure, t), "danger"))
+            set_message((failure_text(failure, t), "danger"))
 
     ft.use_effect(load, [allowed])
 
@@ -393,7 +408,7 @@ def AdministrationView():
         try:
             await service().set_active(code, active)
         except (ApiError, Offline) as failure:
-            set_message((user_message(failure, t), "danger"))
+            set_message((failure_text(failure, t), "danger"))
             return
         set_message((t("The facility is reactivated.") if active else
                      t("The facility is deactivated: what it sends is refused, its history is kept."), "info"))
@@ -408,7 +423,7 @@ def AdministrationView():
         try:
             result = await service().import_facilities(files[0].bytes, files[0].name)
         except (ApiError, Offline) as failure:
-            set_message((user_message(failure, t), "danger"))
+            set_message((failure_text(failure, t), "danger"))
             return
         set_message((t("Imported: {created} new, {updated} changed.", created=result.created,
                        updated=result.updated), "info"))
@@ -465,7 +480,7 @@ def AdministrationView():
             controls.append(CredentialsPanel(chosen, changed, key=f"keys-{chosen}"))
         controls.append(StaffPanel(chosen, administrator, key=f"staff-{chosen}"))
     else:
-        search = _field(ui, t("Find a facility by name or code"), ref=search_ref, on_submit=load)
+        search = _field(ui, t("Find a facility by name or code"), typed, "search", on_submit=load)
         controls.append(card([heading(t("Facilities"), ui), search, *(
             [loading(t("Loading…"), ui)] if facilities is None else
             [empty_state(t("No facility found."), ui)] if not rows else [])], identifier="facility-search"))
