@@ -591,6 +591,11 @@ class Me(ResponseModel):
         assignment = self.clinic_assignment
         return assignment is not None and assignment.role in MEDICAL_ROLES
 
+    @property
+    def administers(self) -> bool:
+        """A province's administrator or a facility's head: the administration console is theirs."""
+        return any(r.role in (StaffRole.ADMIN, StaffRole.STATION_HEAD) for r in self.roles)
+
 
 class RepresentativeUpdate(RequestModel):
     """What a citizen may state about their own main caregiver or legal representative."""

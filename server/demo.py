@@ -44,7 +44,7 @@ from api_client.models import (
 )
 
 from .gateway.vital_signs import vital_signs_of
-from .storage import BookStore, SubmissionStore, new_id, open_store
+from .storage import BookStore, new_id, open_store
 from .storage.db import DATABASE_URL_VARIABLE
 
 FACILITIES = {
@@ -562,6 +562,8 @@ def seed_administration(administration) -> None:
                     code=code, name=name, kind=kind, public=profile.public if profile else True, bhyt_contract=True,
                     commune_code=DEMO_FACILITY_COMMUNES[code]))
         for personal_id, role, facility_code, area in STAFF:
+            if administration.store.ever_assigned(personal_id, role, facility_code, area):
+                continue  # a role an administrator ended stays ended
             administration.assign(DEMO, scope, StaffAssign(personal_id=personal_id, full_name=STAFF_NAMES[personal_id],
                                                            role=role, facility_code=facility_code, area=area))
 
@@ -583,14 +585,12 @@ def seed_gateway_credentials(administration, data_dir: Path) -> None:
     from .gateway.signing import load_credentials, new_credentials, save_credentials
 
     scope = Scope(provinces=(DEMO_PROVINCE,), head_of=())
-    now = administration.now().isoformat(timespec="milliseconds")
-    submissions = SubmissionStore(administration.store.database)
     for code in GATEWAY_FACILITIES:
         folder = data_dir / "demo" / "facilities" / code
         if not (folder / "api_key").exists():
             save_credentials(folder, new_credentials(code, FACILITIES[code][0]))
         credentials = load_credentials(folder)
-        if submissions.facility_for_key(credentials.api_key, now) is None:
+        if not administration.store.key_known(credentials.api_key):  # revoked or rotated away: left so
             with administration.store.transaction():
                 administration.issue_key(DEMO, scope, code, 0, api_key=credentials.api_key)
                 administration.register_certificate(DEMO, scope, code, credentials.cert_pem)

@@ -28,6 +28,7 @@ OWN_LIMITS = {
     "/v1/gateway/practitioners": (None, False),  # likewise
     "/v1/reports/pilot/assessment": (1024 * 1024, True),  # three sections of up to 20 000 characters
     "/v1/papers/verify": (5 * 1024 * 1024 + 64 * 1024, False),  # anyone's paper PDF, with the form around it
+    "/v1/admin/facilities/import": (4_100_000, True),  # a province's list of facilities, base64 in JSON
 }
 METHODS_WITH_BODY = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -310,7 +310,7 @@ def landing_route(me: Me) -> str:
         return "/reception"
     if any(role.role == StaffRole.OFFICIAL for role in me.roles):
         return "/reports"
-    if any(role.role in (StaffRole.ADMIN, StaffRole.STATION_HEAD) for role in me.roles):
+    if me.administers:
         return "/admin"
     return "/volunteer" if any(role.role == StaffRole.VOLUNTEER for role in me.roles) else "/"
 

@@ -369,7 +369,7 @@ def AdministrationView():
     message, set_message = ft.use_state(None)
     changes, set_changes = ft.use_state(0)  # bumped after each change, so the audit reloads
     typed = ft.use_ref(lambda: {"search": ""}).current
-    allowed = state.me is not None and any(r.role in (StaffRole.ADMIN, StaffRole.STATION_HEAD) for r in state.me.roles)
+    allowed = state.me is not None and state.me.administers
 
     async def guard() -> None:
         if state.me is None:
@@ -435,6 +435,13 @@ def AdministrationView():
     if not allowed:
         return page_column([text(t("Opening…"), ui)], ui)
     administrator = bool(scope and scope.provinces)
+    elsewhere: list[ft.Control] = []  # the other desks of someone with several roles
+    if state.me and any(r.role == StaffRole.OFFICIAL for r in state.me.roles):
+        elsewhere.append(ft.TextButton(t("Electronic health book pilot report"), icon=ft.Icons.INSERT_CHART_OUTLINED,
+                                       height=theme.TOUCH_TARGET, style=button_style(ui), on_click=session.go("/reports")))
+    if state.me and state.me.can_read_book:
+        elsewhere.append(ft.TextButton(t("My own health book"), icon=ft.Icons.MENU_BOOK, height=theme.TOUCH_TARGET,
+                                       style=button_style(ui), on_click=session.go("/")))
     where = ", ".join(p.name for p in scope.provinces) if scope and scope.provinces else (
         t("Head of facility {codes}", codes=", ".join(scope.facilities)) if scope else "")
     controls: list[ft.Control] = [
@@ -442,6 +449,7 @@ def AdministrationView():
                           expand=True),
                 ft.TextButton(t("Sign out"), icon=ft.Icons.LOGOUT, height=theme.TOUCH_TARGET, style=button_style(ui),
                               on_click=sign_out)], vertical_alignment=ft.CrossAxisAlignment.START),
+        *([ft.Row(elsewhere, wrap=True, spacing=theme.SPACE_S)] if elsewhere else []),
         *_message(message, ui, "admin-message"),
     ]
     rows = facility_rows(facilities or [], t)

@@ -597,6 +597,9 @@ def OfficialReportsView():
     if state.me.can_read_book:
         tools.append(ft.TextButton(t("My own health book"), icon=ft.Icons.MENU_BOOK, height=theme.TOUCH_TARGET,
                                    style=button_style(ui), on_click=session.go("/")))
+    if state.me.administers:
+        tools.append(ft.TextButton(t("Administration"), icon=ft.Icons.ADMIN_PANEL_SETTINGS, height=theme.TOUCH_TARGET,
+                                   style=button_style(ui), on_click=session.go("/admin")))
     tools.append(ft.TextButton(t("Sign out"), icon=ft.Icons.LOGOUT, height=theme.TOUCH_TARGET,
                                style=button_style(ui), on_click=sign_out))
     header: ft.Control = (ft.Row([title, *tools], spacing=theme.SPACE_S) if ui.wide

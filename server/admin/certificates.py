@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from api_client.identifiers import N_
 
-MAX_CERTIFICATE_BYTES = 64 * 1024
+MAX_CERTIFICATE_BYTES = 32 * 1024  # a chain of a few certificates; base64 of it fits the API's 64 KB body
+# A certificate is read lazily: its key, its extensions can each turn out malformed when first looked at.
+_PARSE_ERRORS = (ValueError, TypeError, UnsupportedAlgorithm, x509.DuplicateExtension)
 
 
 class CertificateRefused(ValueError):
@@ -33,16 +36,48 @@ class CheckedCertificate:
     not_after: datetime
 
 
+_UNREADABLE = N_("This file is not an X.509 certificate in PEM or DER. Export the facility's signing certificate (not "
+                 "its private key) and upload that file.")
+# What openssl, Windows and the CAs' tools write around a certificate: a BOM, a printout before it, a chain.
+_PEM_BEGIN = b"-----BEGIN"
+
+
+def _is_authority(certificate: x509.Certificate) -> bool:
+    try:
+        return bool(certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _own_certificate(certificates: list[x509.Certificate]) -> x509.Certificate:
+    """Of a chain, the facility's own certificate: neither an authority nor the issuer of another one."""
+    issuers = {c.issuer for c in certificates if c.issuer != c.subject}
+    own = [c for c in certificates if not _is_authority(c) and c.subject not in issuers]
+    if len(own) == 1:
+        return own[0]
+    if not own:
+        raise CertificateRefused(N_("This is a certificate authority's certificate, not the facility's signing "
+                                    "certificate. Upload the certificate issued to the facility."))
+    raise CertificateRefused(N_("This file holds {count} signing certificates. Upload the facility's own "
+                                "certificate alone."), count=len(own))
+
+
 def read_certificate(content: bytes) -> x509.Certificate:
     if not content or len(content) > MAX_CERTIFICATE_BYTES:
-        raise CertificateRefused(N_("Upload one certificate file (PEM or DER), smaller than 64 KB."))
+        raise CertificateRefused(N_("Upload one certificate file (PEM or DER), smaller than 32 KB."))
+    if b"PRIVATE KEY-----" in content:
+        raise CertificateRefused(N_("This file holds a private key, which must never leave the facility. Export the "
+                                    "signing certificate alone (without its private key) and upload that file."))
     try:
-        if content.lstrip().startswith(b"-----BEGIN"):
-            return x509.load_pem_x509_certificate(content.strip())
-        return x509.load_der_x509_certificate(content)
-    except ValueError:
-        raise CertificateRefused(N_("This file is not an X.509 certificate in PEM or DER. Export the facility's "
-                                    "signing certificate (not its private key) and upload that file.")) from None
+        if _PEM_BEGIN in content:
+            certificates = x509.load_pem_x509_certificates(content[content.index(_PEM_BEGIN):])
+        else:
+            certificates = [x509.load_der_x509_certificate(content)]
+        return _own_certificate(certificates)
+    except CertificateRefused:
+        raise
+    except _PARSE_ERRORS:
+        raise CertificateRefused(_UNREADABLE) from None
 
 
 def key_description(certificate: x509.Certificate) -> str:
@@ -63,6 +98,15 @@ def describe(pem: str) -> tuple[str, str, datetime, datetime]:
 
 def check_certificate(content: bytes, now: datetime) -> CheckedCertificate:
     certificate = read_certificate(content)
+    try:
+        return _checked(certificate, now)
+    except CertificateRefused:
+        raise
+    except _PARSE_ERRORS:
+        raise CertificateRefused(_UNREADABLE) from None
+
+
+def _checked(certificate: x509.Certificate, now: datetime) -> CheckedCertificate:
     if certificate.not_valid_after_utc <= now:
         raise CertificateRefused(N_("This certificate expired on {date}. Upload the facility's current one."),
                                  date=certificate.not_valid_after_utc.date().isoformat())

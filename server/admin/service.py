@@ -164,13 +164,18 @@ class Administration:
             found = [f for f in found if needle in f.code or needle in f.name.casefold()]
         return found
 
-    def save_facility(self, actor: Actor, scope: Scope, update: FacilityUpdate) -> dict[str, Any]:
+    def _checked_facility(self, scope: Scope, update: FacilityUpdate) -> tuple[str, dict[str, Any] | None]:
+        """The province of a facility the caller may register or change, and what it was before."""
         province = self._commune_in_scope(scope, update.commune_code)
         if update.code[:2] != province:
             raise field_refused("code", N_("A facility code (MA_CSKCB) begins with its province's code."))
         before = self.store.facility(update.code)
         if before is not None and self._facility_province(before) not in scope.provinces:
             raise outside_scope()
+        return province, before
+
+    def save_facility(self, actor: Actor, scope: Scope, update: FacilityUpdate) -> dict[str, Any]:
+        province, before = self._checked_facility(scope, update)
         after = {name: getattr(update, name) for name in FACILITY_FIELDS}
         after["kind"] = str(update.kind)
         with self.store.transaction() as db:
@@ -198,8 +203,19 @@ class Administration:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise refused(422, "import_unreadable", N_("Save the list as CSV in UTF-8 and upload it again.")) from None
-        rows = list(csv.reader(io.StringIO(text)))
-        if not rows or tuple(cell.strip() for cell in rows[0]) != FACILITY_CSV_HEADER:
+        first_line = text.partition("\n")[0]
+        # Excel set up for Vietnam (a decimal comma) separates a list's cells with semicolons.
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        try:  # newline="": a cell may hold a line break, and old Macs' lists end lines with \r alone
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error:  # a quotation mark never closed, a cell longer than any name
+            raise refused(422, "import_unreadable", N_("The list could not be read as CSV: a quotation mark is not "
+                                                       "closed or a cell is far too long. Correct it and upload it "
+                                                       "again.")) from None
+        header = [cell.strip().casefold() for cell in rows[0]] if rows else []
+        while header and not header[-1]:  # a spreadsheet's empty columns after the last
+            header.pop()
+        if tuple(header) != FACILITY_CSV_HEADER:
             raise refused(422, "import_header", N_("The first line must be: {header}"),
                           header=",".join(FACILITY_CSV_HEADER))
         if len(rows) - 1 > MAX_IMPORT_LINES:
@@ -207,6 +223,7 @@ class Administration:
                           count=MAX_IMPORT_LINES)
         updates: list[FacilityUpdate] = []
         details: list[Detail] = []
+        seen: set[str] = set()
         for line, cells in enumerate(rows[1:], start=2):
             if not any(cell.strip() for cell in cells):
                 continue
@@ -217,7 +234,11 @@ class Administration:
             values["address"] = values.get("address") or None
             try:
                 update = FacilityUpdate.model_validate(values)
-                self._commune_in_scope(scope, update.commune_code)
+                self._checked_facility(scope, update)
+                if update.code in seen:
+                    raise field_refused("code", N_("This facility code is on an earlier line too: list each "
+                                                   "facility once."))
+                seen.add(update.code)
                 updates.append(update)
             except ValidationError as invalid:
                 details += [Detail(field=f"line {line}: {'.'.join(str(p) for p in error['loc'])}",
@@ -245,7 +266,7 @@ class Administration:
             certificates.append(FacilityCertificate(
                 id=certificate_id, subject=subject, key=key, not_before=not_before, not_after=not_after,
                 registered_at=registered_at, registered_by=registered_by, revoked_at=revoked_at,
-                active=revoked_at is None))
+                active=revoked_at is None and not_before <= self.now() < not_after))  # expired: no longer vouches
         return FacilityCredentialsView(facility_code=code, keys=self.store.keys(code, self._at()),
                                        certificates=certificates)
 
@@ -255,6 +276,7 @@ class Administration:
         now = self.now()
         old_until = (now + timedelta(hours=overlap_hours)).isoformat(timespec="milliseconds")
         with self.store.transaction() as db:
+            db.lock(f"gateway_keys:{code}")  # two keys issued at once: the second ends the first like any older one
             issued = self.store.issue_key(db, code, at=now.isoformat(timespec="milliseconds"), by=actor.name or "",
                                           old_keys_until=old_until, api_key=api_key)
             self.store.record(db, at=self._at(), actor=actor.pair, province_code=self._facility_province(facility),
@@ -340,13 +362,14 @@ class Administration:
         if known and known.casefold().split() != assign.full_name.casefold().split():
             raise field_refused("full_name", N_("This personal ID belongs to someone with another name. Check "
                                                 "both against the person's chip ID card."))
-        existing = self.store.current_assignment(assign.personal_id, str(assign.role), assign.facility_code,
-                                                 assign.area)
-        if existing is None:
-            values = {"personal_id": assign.personal_id, "full_name": assign.full_name, "role": str(assign.role),
-                      "facility_code": assign.facility_code, "area": assign.area, "started_at": self._at(),
-                      "assigned_by": actor.name}
-            with self.store.transaction() as db:
+        with self.store.transaction() as db:
+            db.lock(f"staff:{assign.personal_id}")  # a double click makes one assignment, not two to end
+            existing = self.store.current_assignment(assign.personal_id, str(assign.role), assign.facility_code,
+                                                     assign.area)
+            if existing is None:
+                values = {"personal_id": assign.personal_id, "full_name": assign.full_name, "role": str(assign.role),
+                          "facility_code": assign.facility_code, "area": assign.area, "started_at": self._at(),
+                          "assigned_by": actor.name}
                 existing = self.store.assign(db, values)
                 staff_changed(db)
                 self.store.record(db, at=self._at(), actor=actor.pair, province_code=province, action="staff.assign",
@@ -366,7 +389,8 @@ class Administration:
         if entry.personal_id == actor.personal_id and entry.role == StaffRole.ADMIN:
             raise refused(409, "own_assignment", N_("Another administrator must end your own administrator role."))
         with self.store.transaction() as db:
-            self.store.end_assignment(db, assignment_id, self._at())
+            if not self.store.end_assignment(db, assignment_id, self._at()):  # ended meanwhile, in another tab
+                raise refused(404, "assignment_not_found", N_("No current assignment has this number."))
             staff_changed(db)
             self.store.record(db, at=self._at(), actor=actor.pair, province_code=province, action="staff.end",
                               facility_code=entry.facility_code, personal_id=entry.personal_id,
@@ -382,10 +406,21 @@ class Administration:
 
     # ------------------------------------------------------------ audit
 
-    def audit(self, scope: Scope, *, facility_code: str | None = None,
-              personal_id: str | None = None) -> list[AuditEntry]:
+    def audit(self, scope: Scope, *, facility_code: str | None = None, personal_id: str | None = None,
+              limit: int | None = 1000) -> list[AuditEntry]:
+        """Newest first; `limit=None` for the whole of it (the export the department files)."""
         return self.store.audit(provinces=list(scope.provinces), facility_codes=list(scope.head_of),
-                                facility_code=facility_code, personal_id=personal_id)
+                                facility_code=facility_code, personal_id=personal_id, limit=limit)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: one beginning like a formula (a name typed as =HYPERLINK(...))
+    is prefixed with an apostrophe, as spreadsheets themselves do."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def audit_csv(entries: list[AuditEntry]) -> bytes:
@@ -397,8 +432,9 @@ def audit_csv(entries: list[AuditEntry]) -> bytes:
     writer.writerow(["id", "at", "actor_personal_id", "actor_name", "action", "facility_code", "personal_id",
                      "before", "after"])
     for entry in entries:
-        writer.writerow([entry.id, entry.at.isoformat(), entry.actor_personal_id, entry.actor_name or "", entry.action,
-                         entry.facility_code or "", entry.personal_id or "",
-                         json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
-                         json.dumps(entry.after, ensure_ascii=False) if entry.after else ""])
+        writer.writerow([_cell(value) for value in (
+            entry.id, entry.at.isoformat(), entry.actor_personal_id, entry.actor_name, entry.action,
+            entry.facility_code, entry.personal_id,
+            json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
+            json.dumps(entry.after, ensure_ascii=False) if entry.after else "")])
     return ("\ufeff" + out.getvalue()).encode()

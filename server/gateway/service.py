@@ -22,7 +22,7 @@ from ..storage.db import Connection
 from ..storage.protocols import BookRepository, SubmissionRepository, UnitOfWork
 from ..storage.report_counts import count, latency_bucket
 from .records import read_record
-from .signing import verify_with_any
+from .signing import in_validity, verify_with_any
 from .xml130 import MAX_ENVELOPE_BYTES, Envelope, SubmissionRefused, parse_safely, read_envelope
 
 log = logging.getLogger("server.gateway")
@@ -77,10 +77,16 @@ class Gateway:
     def _open(self, facility_code: str, body: bytes) -> Envelope:
         if len(body) > MAX_ENVELOPE_BYTES:
             parse_safely(body)  # raises the size refusal
-        certificates = self.submissions.certificates(facility_code)
-        if not certificates:  # a key without a certificate: nothing can be checked
+        registered = self.submissions.certificates(facility_code)
+        if not registered:  # a key without a certificate: nothing can be checked
             raise SubmissionRefused(403, "no_certificate", N_("Register your facility's signing certificate "
                                                               "before sending envelopes."))
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        certificates = [pem for pem in registered if in_validity(pem, now)]
+        if not certificates:
+            raise SubmissionRefused(403, "certificate_expired", N_("Your facility's signing certificate has expired. "
+                                                                   "Sign with the current one and ask the health "
+                                                                   "department to register it."))
         signed = verify_with_any(parse_safely(body), certificates)
         envelope = read_envelope(signed.root)
         envelope.signer, envelope.signed_at = signed.signer, signed.signed_at

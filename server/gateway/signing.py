@@ -118,6 +118,15 @@ def verify_envelope(root: etree._Element, cert_pem: str) -> Signed:
     return Signed(root, signer_of(cert_pem), signing_time(signed_properties))
 
 
+def in_validity(cert_pem: str, now: datetime.datetime) -> bool:
+    """Whether a registered certificate may still vouch for a signature made now."""
+    try:
+        cert = x509.load_pem_x509_certificate(cert_pem.encode())
+    except ValueError:
+        return False
+    return cert.not_valid_before_utc <= now < cert.not_valid_after_utc
+
+
 def verify_with_any(root: etree._Element, certificates: list[str]) -> Signed:
     """During a rollover a facility has several certificates: the envelope holds if one of them verifies
     it. The refusal told is the newest certificate's."""

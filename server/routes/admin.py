@@ -167,7 +167,8 @@ def read_audit(admin: AdminDep, facility: Annotated[str | None, Query(pattern=r"
                person: Annotated[str | None, Query(pattern=r"^[0-9]{12}$")] = None,
                export_format: Annotated[str, Query(alias="format", pattern="^(json|csv)$")] = "json") -> Response:
     """Every administrative change in the caller's scope, newest first; `format=csv` to file it."""
-    entries = admin.service.audit(admin.scope, facility_code=facility, personal_id=person)
+    entries = admin.service.audit(admin.scope, facility_code=facility, personal_id=person,
+                                  limit=None if export_format == "csv" else 1000)  # the file holds it all
     if export_format == "csv":
         stamp = datetime.now().strftime("%Y%m%d")
         return Response(audit_csv(entries), media_type="text/csv; charset=utf-8",

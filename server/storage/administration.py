@@ -39,7 +39,7 @@ class AdminStore(Store):
         })
 
     def audit(self, *, provinces: list[str], facility_codes: list[str], facility_code: str | None = None,
-              personal_id: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+              personal_id: str | None = None, limit: int | None = 1000) -> list[AuditEntry]:
         """Newest first: the changes in these provinces (administrators) or at these facilities (heads)."""
         scope, params = [], []
         if provinces:
@@ -58,7 +58,8 @@ class AdminStore(Store):
             where.append("personal_id = ?")
             params.append(personal_id)
         rows = self.all("SELECT id, at, actor_personal_id, actor_name, action, facility_code, personal_id, before, "
-                        f"after FROM admin_audit WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT {int(limit)}",
+                        f"after FROM admin_audit WHERE {' AND '.join(where)} ORDER BY id DESC"
+                        + (f" LIMIT {int(limit)}" if limit is not None else ""),
                         params)
         return [AuditEntry(id=r[0], at=r[1], actor_personal_id=r[2], actor_name=r[3], action=r[4], facility_code=r[5],
                            personal_id=r[6], before=json.loads(r[7]) if r[7] else None,
@@ -189,8 +190,19 @@ class AdminStore(Store):
         insert(db, "staff", entry)
         return int(db.execute("SELECT max(id) FROM staff WHERE personal_id = ?", [entry["personal_id"]]).fetchone()[0])
 
-    def end_assignment(self, db: Connection, assignment_id: int, at: str) -> None:
-        db.execute("UPDATE staff SET ended_at = ? WHERE id = ? AND ended_at IS NULL", [at, assignment_id])
+    def end_assignment(self, db: Connection, assignment_id: int, at: str) -> bool:
+        """False when it had ended already (two ends at once: the second finds nothing to end)."""
+        cursor = db.execute("UPDATE staff SET ended_at = ? WHERE id = ? AND ended_at IS NULL", [at, assignment_id])
+        return cursor.rowcount > 0
+
+    def ever_assigned(self, personal_id: str, role: str, facility_code: str | None, area: str | None) -> bool:
+        """Whether this role was ever given, ended or not."""
+        return self.value("SELECT 1 FROM staff WHERE personal_id = ? AND role = ? AND facility_code IS NOT DISTINCT "
+                          "FROM ? AND area IS NOT DISTINCT FROM ?", [personal_id, role, facility_code, area]) is not None
+
+    def key_known(self, api_key: str) -> bool:
+        """Whether this key was ever issued, working or not."""
+        return self.value("SELECT 1 FROM gateway_keys WHERE key_hash = ?", [key_hash(api_key)]) is not None
 
     def known_name(self, personal_id: str) -> str | None:
         """The name the register or the book holds for this personal ID, if any."""

@@ -308,3 +308,45 @@ def test_the_command_line_refuses_an_unknown_province_and_a_missing_name(tmp_pat
     assert admin_cli(["create-admin", "001055001234", "--province", "01", "--name", "Nguyễn Văn Hùng",
                       "--data-dir", str(tmp_path)]) == 0
     assert "Nguyễn Văn Hùng" in capsys.readouterr().out
+
+
+async def test_an_expired_certificate_no_longer_vouches_for_envelopes(http, admin_headers, clock):
+    headers = await admin_headers()
+    key_pem, cert_pem = certificate(days=30)
+    code_body = {**NEW_FACILITY, "code": "01952"}
+    assert (await http.put("/api/v1/admin/facilities/01952", json=code_body, headers=headers)).status_code == 200
+    api_key = (await http.post("/api/v1/admin/facilities/01952/keys", json={"overlap_hours": 0},
+                               headers=headers)).json()["api_key"]
+    assert (await http.post("/api/v1/admin/facilities/01952/certificates", json=upload(cert_pem),
+                            headers=headers)).status_code == 201
+    person, visit = hung_visit("01952")
+    body = sign_envelope(envelope([(person, visit, "exp-1")], "01952"), key_pem, cert_pem)
+    assert (await send(http, body, api_key)).status_code == 200
+    clock.advance(31 * 86400)
+    late = await send(http, body, api_key)
+    assert late.status_code == 403 and late.json()["error"]["code"] == "certificate_expired"
+    [shown] = (await http.get("/api/v1/admin/facilities/01952/credentials",
+                              headers=await admin_headers())).json()["certificates"]
+    assert shown["active"] is False
+
+
+async def test_a_restart_of_the_demo_keeps_what_the_administrator_changed(http, admin_headers, data_dir, clock):
+    from main import StackConfig, close_stack, create_stack
+
+    from ..support import BASE_URL
+
+    headers = await admin_headers()
+    keys = (await http.get("/api/v1/admin/facilities/01902/credentials", headers=headers)).json()["keys"]
+    assert (await http.post(f"/api/v1/admin/facilities/01902/keys/{keys[0]['key_id']}/revoke",
+                            headers=headers)).status_code == 204
+    staff = (await http.get("/api/v1/admin/staff", params={"facility": "01901"}, headers=headers)).json()
+    [lan] = [s for s in staff if s["personal_id"] == RECEPTIONIST]
+    assert (await http.post(f"/api/v1/admin/staff/{lan['id']}/end", headers=headers)).status_code == 204
+
+    again = create_stack(StackConfig(public_url=BASE_URL, data_dir=data_dir, clock=clock), web=False)  # seeds again
+    try:
+        administration = next(app for prefix, app, _ in again.parts if prefix == "/api").state.administration
+        assert not [s for s in administration.store.staff(facility_codes=["01901"]) if s.personal_id == RECEPTIONIST]
+        assert not [k for k in administration.store.keys("01902", administration.now().isoformat()) if k.active]
+    finally:
+        close_stack(again)
