@@ -294,6 +294,9 @@ class HealthBookClient:
     async def admin_scope(self) -> AdminScope:
         return AdminScope.model_validate(await self._request("GET", "/admin/scope"))
 
+    async def admin_areas(self) -> list[Area]:
+        return _Areas.validate_python(await self._request("GET", "/admin/areas"))
+
     async def admin_facilities(self, *, district: str | None = None, commune: str | None = None,
                                query: str | None = None) -> list[AdminFacility]:
         params = {k: v for k, v in (("district", district), ("commune", commune), ("q", query)) if v}
@@ -329,6 +332,7 @@ class HealthBookClient:
         await self._request("POST", f"/admin/facilities/{code}/certificates/{certificate_id}/revoke")
 
     async def admin_staff(self, facility_code: str | None = None) -> list[StaffEntry]:
+        """A facility's staff; without one, everyone the caller administers (facilities and areas)."""
         params = {"facility": facility_code} if facility_code else {}
         return _Staff.validate_python(await self._request("GET", "/admin/staff", params=params))
 

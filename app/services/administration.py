@@ -9,6 +9,7 @@ from api_client.client import HealthBookClient
 from api_client.models import (
     AdminFacility,
     AdminScope,
+    Area,
     AuditEntry,
     FacilityCertificate,
     FacilityCredentialsView,
@@ -27,8 +28,12 @@ class AdministrationService:
     async def scope(self) -> AdminScope:
         return await self.client.admin_scope()
 
-    async def facilities(self, query: str | None = None) -> list[AdminFacility]:
-        return await self.client.admin_facilities(query=query or None)
+    async def areas(self) -> list[Area]:
+        return await self.client.admin_areas()
+
+    async def facilities(self, query: str | None = None, *, district: str | None = None,
+                         commune: str | None = None) -> list[AdminFacility]:
+        return await self.client.admin_facilities(query=query or None, district=district, commune=commune)
 
     async def save_facility(self, update: FacilityUpdate) -> AdminFacility:
         return await self.client.save_facility(update)
@@ -54,7 +59,7 @@ class AdministrationService:
     async def revoke_certificate(self, code: str, certificate_id: str) -> None:
         await self.client.revoke_certificate(code, certificate_id)
 
-    async def staff(self, facility_code: str) -> list[StaffEntry]:
+    async def staff(self, facility_code: str | None = None) -> list[StaffEntry]:
         return await self.client.admin_staff(facility_code)
 
     async def assign(self, assign: StaffAssign) -> StaffEntry:

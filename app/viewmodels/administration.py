@@ -10,6 +10,8 @@ from api_client.identifiers import N_, check_personal_id
 from api_client.models import (
     FACILITY_STAFF_ROLES,
     AdminFacility,
+    Area,
+    AreaLevel,
     AuditEntry,
     FacilityCertificate,
     FacilityKind,
@@ -114,6 +116,30 @@ def assignable_roles(provinces: bool) -> list[StaffRole]:
     theirs alone to name."""
     return list(FACILITY_STAFF_ROLES) if provinces else [r for r in FACILITY_STAFF_ROLES
                                                          if r != StaffRole.STATION_HEAD]
+
+
+AREA_ROLES = (StaffRole.VOLUNTEER, StaffRole.OFFICIAL, StaffRole.ADMIN)
+ALL = "*"  # the pickers' "all districts", "all communes"
+
+
+def area_choices(areas: list[Area], district: str, t: Translator) -> tuple[list[tuple[str, str]],
+                                                                                list[tuple[str, str]]]:
+    """The district and commune pickers: every district; the communes of the district picked (all when none)."""
+    everywhere = [(ALL, t("All"))]
+    districts = [(a.code, a.name) for a in areas if a.level == AreaLevel.DISTRICT]
+    communes = [(a.code, a.name) for a in areas if a.level == AreaLevel.COMMUNE and (district == ALL
+                                                                                      or a.parent_code == district)]
+    return everywhere + districts, everywhere + communes
+
+
+def area_role_errors(personal_id: str, full_name: str, role: StaffRole, area: str, t: Translator) -> dict[str, str]:
+    errors = staff_form_errors(personal_id, full_name, t)
+    digits = {StaffRole.VOLUNTEER: 5, StaffRole.ADMIN: 2}.get(role)
+    if not re.fullmatch(r"[0-9]{2}|[0-9]{3}|[0-9]{5}", area.strip()) or (digits and len(area.strip()) != digits):
+        errors["area"] = (t("Enter the 5-digit code of the commune or ward.") if digits == 5 else
+                          t("Enter the province's 2-digit code.") if digits == 2 else
+                          t("Enter the code of the province (2 digits), district (3) or commune (5)."))
+    return errors
 
 
 def facility_form_errors(code: str, name: str, commune_code: str, t: Translator) -> dict[str, str]:

@@ -30,8 +30,12 @@ from ..services import SessionContext
 from ..services.administration import AdministrationService
 from ..services.session import user_message
 from ..viewmodels.administration import (
+    ALL,
+    AREA_ROLES,
     FACILITY_KIND,
     OVERLAPS,
+    area_choices,
+    area_role_errors,
     assignable_roles,
     audit_line,
     certificate_line,
@@ -322,6 +326,82 @@ def StaffPanel(code: str, administrator: bool):
 
 
 @ft.component
+def AreaRolesPanel():
+    """The roles an administrator gives for an area: a volunteer's ward, an official's area, another
+    administrator of the province."""
+    _state, ui = use_ui()
+    session = ft.use_context(SessionContext)
+    t = ui.t
+    staff, set_staff = ft.use_state(None)
+    role, set_role = ft.use_state(StaffRole.VOLUNTEER.value)
+    errors, set_errors = ft.use_state({})
+    message, set_message = ft.use_state(None)
+    typed = ft.use_ref(lambda: {"personal_id": "", "full_name": "", "area": ""}).current
+
+    def service() -> AdministrationService:
+        return AdministrationService(session.books.client)
+
+    async def load() -> None:
+        try:
+            set_staff([entry for entry in await service().staff() if entry.area])
+        except (ApiError, Offline) as failure:
+            set_message((failure_text(failure, t), "danger"))
+
+    ft.use_effect(load, [])
+
+    async def assign() -> None:
+        personal_id, full_name, area = (typed[k].strip() for k in ("personal_id", "full_name", "area"))
+        problems = area_role_errors(personal_id, full_name, StaffRole(role), area, t)
+        set_errors(problems)
+        if problems:
+            return
+        try:
+            entry = await service().assign(StaffAssign(personal_id=personal_id, full_name=full_name,
+                                                       role=StaffRole(role), area=area))
+        except (ApiError, Offline) as failure:
+            set_message((failure_text(failure, t), "danger"))
+            return
+        typed["personal_id"] = typed["full_name"] = typed["area"] = ""
+        set_message((t("{name} now has the role {role} for {area}.", name=entry.full_name or personal_id,
+                       role=t(STAFF_ROLE[entry.role]), area=entry.area_name or entry.area or ""), "info"))
+        await load()
+
+    async def end(assignment_id: int, name: str) -> None:
+        try:
+            await service().end(assignment_id)
+        except (ApiError, Offline) as failure:
+            set_message((failure_text(failure, t), "danger"))
+            return
+        set_message((t("The role of {name} has ended.", name=name), "info"))
+        await load()
+
+    controls: list[ft.Control] = [heading(t("Roles for an area"), ui),
+                                  text(t("Volunteers of a ward, health officials of an area, administrators of the "
+                                         "province."), ui, size=ui.type.small, color=theme.MUTED),
+                                  *_message(message, ui, "area-roles-message")]
+    for entry in staff or []:
+        who = ft.Column([text(entry.full_name or entry.personal_id, ui, bold=True),
+                         text(staff_line(entry, t), ui, size=ui.type.small, color=theme.MUTED)], spacing=0,
+                        expand=ui.wide)
+        ending = ft.TextButton(t("End the role"), icon=ft.Icons.PERSON_REMOVE, height=theme.TOUCH_TARGET,
+                               style=button_style(ui),
+                               on_click=partial(end, entry.id, entry.full_name or entry.personal_id))
+        controls.append(ft.Row([who, ending], spacing=theme.SPACE_S) if ui.wide else ft.Column([who, ending], spacing=0))
+    controls += [
+        _field(ui, t("Personal ID (12 digits)"), typed, "personal_id", error=errors.get("personal_id"),
+               keyboard_type=ft.KeyboardType.NUMBER, max_length=12),
+        _field(ui, t("Full name as on the chip ID card"), typed, "full_name", error=errors.get("full_name"),
+               capitalization=ft.TextCapitalization.WORDS),
+        _choice(ui, t("Role"), role, [(r.value, t(STAFF_ROLE[r])) for r in AREA_ROLES], set_role),
+        _field(ui, t("Area code (ward 5 digits, district 3, province 2)"), typed, "area", error=errors.get("area"),
+               keyboard_type=ft.KeyboardType.NUMBER, max_length=5),
+        ft.FilledButton(t("Give the role"), icon=ft.Icons.PERSON_ADD, height=theme.TOUCH_TARGET,
+                        style=button_style(ui), on_click=assign),
+    ]
+    return card(controls, identifier="area-roles")
+
+
+@ft.component
 def AuditPanel(code: str | None, changes: int):
     """The latest changes (of the facility chosen, or all), and the whole audit as CSV."""
     _state, ui = use_ui()
@@ -369,6 +449,9 @@ def AdministrationView():
     message, set_message = ft.use_state(None)
     changes, set_changes = ft.use_state(0)  # bumped after each change, so the audit reloads
     typed = ft.use_ref(lambda: {"search": ""}).current
+    areas, set_areas = ft.use_state([])
+    district, set_district = ft.use_state(ALL)
+    commune, set_commune = ft.use_state(ALL)
     allowed = state.me is not None and state.me.administers
 
     async def guard() -> None:
@@ -388,12 +471,18 @@ def AdministrationView():
         try:
             found: AdminScope = await service().scope()
             set_scope(found)
-            query = typed["search"].strip()
-            set_facilities(await service().facilities(query))
+            if found.provinces and not areas:
+                set_areas(await service().areas())
+            set_facilities(await service().facilities(typed["search"].strip(), district=None if district == ALL else district,
+                                                      commune=None if commune == ALL else commune))
         except (ApiError, Offline) as failure:
             set_message((failure_text(failure, t), "danger"))
 
-    ft.use_effect(load, [allowed])
+    ft.use_effect(load, [allowed, district, commune])
+
+    def pick_district(code: str) -> None:
+        set_district(code)
+        set_commune(ALL)
 
     async def changed() -> None:
         set_changes(changes + 1)
@@ -489,7 +578,12 @@ def AdministrationView():
         controls.append(StaffPanel(chosen, administrator, key=f"staff-{chosen}"))
     else:
         search = _field(ui, t("Find a facility by name or code"), typed, "search", on_submit=load)
-        controls.append(card([heading(t("Facilities"), ui), search, *(
+        districts, communes = area_choices(areas, district, t)
+        filters: list[ft.Control] = [
+            _choice(ui, t("District"), district, districts, pick_district),
+            _choice(ui, t("Commune or ward"), commune, communes, set_commune),
+        ] if areas else []
+        controls.append(card([heading(t("Facilities"), ui), search, *filters, *(
             [loading(t("Loading…"), ui)] if facilities is None else
             [empty_state(t("No facility found."), ui)] if not rows else [])], identifier="facility-search"))
         for row in rows:
@@ -503,5 +597,7 @@ def AdministrationView():
                 ft.TextButton(t("Open"), icon=ft.Icons.CHEVRON_RIGHT, height=theme.TOUCH_TARGET,
                               style=button_style(ui), on_click=partial(set_chosen, row.code)),
             ])))
+    if administrator and chosen is None:
+        controls.append(AreaRolesPanel(key="area-roles"))
     controls.append(AuditPanel(chosen if chosen not in (None, NEW) else None, changes, key=f"audit-{chosen}"))
     return page_column(controls, ui)

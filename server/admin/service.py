@@ -18,6 +18,7 @@ from api_client.models import (
     FACILITY_STAFF_ROLES,
     AdminFacility,
     AdminScope,
+    Area,
     AreaLevel,
     AuditEntry,
     FacilityCertificate,
@@ -141,6 +142,13 @@ class Administration:
         if province not in scope.provinces:
             raise outside_scope()
         return province
+
+    def areas(self, scope: Scope) -> list[Area]:
+        """The districts and communes of the caller's provinces, for listing facilities by them."""
+        found: list[Area] = []
+        for province in scope.provinces:
+            found += [a for a in self.population.areas_under(province) if a.level != AreaLevel.PROVINCE]
+        return found
 
     # ------------------------------------------------------------ facilities
 

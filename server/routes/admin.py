@@ -15,6 +15,7 @@ from api_client.identifiers import N_
 from api_client.models import (
     AdminFacility,
     AdminScope,
+    Area,
     AuditEntry,
     FacilityCertificate,
     FacilityCredentialsView,
@@ -69,6 +70,12 @@ def decoded(upload: FileUpload) -> bytes:
 def read_scope(admin: AdminDep) -> AdminScope:
     """What the caller administers: provinces (administrator) and facilities (head)."""
     return admin.service.describe_scope(admin.scope)
+
+
+@router.get("/areas", response_model=list[Area])
+def list_areas(admin: AdminDep) -> list[Area]:
+    """The districts and communes of the caller's provinces (none for a facility's head)."""
+    return admin.service.areas(admin.scope)
 
 
 @router.get("/facilities", response_model=list[AdminFacility])

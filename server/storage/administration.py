@@ -176,9 +176,11 @@ class AdminStore(Store):
 
     def assignment(self, assignment_id: int) -> StaffEntry | None:
         row = self.one("SELECT s.id, s.personal_id, s.full_name, s.role, s.facility_code, s.area, s.started_at, "
-                       "s.assigned_by FROM staff s WHERE s.id = ? AND s.ended_at IS NULL", [assignment_id])
+                       "s.assigned_by, f.name, a.name FROM staff s LEFT JOIN facilities f ON f.code = s.facility_code "
+                       "LEFT JOIN areas a ON a.code = s.area WHERE s.id = ? AND s.ended_at IS NULL", [assignment_id])
         return StaffEntry(id=row[0], personal_id=row[1], full_name=row[2], role=row[3], facility_code=row[4],
-                          area=row[5], started_at=row[6], assigned_by=row[7]) if row else None
+                          area=row[5], started_at=row[6], assigned_by=row[7], facility_name=row[8],
+                          area_name=row[9]) if row else None
 
     def current_assignment(self, personal_id: str, role: str, facility_code: str | None,
                            area: str | None) -> int | None:

@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 
 import flet as ft
 
-from api_client.models import AdminFacility, AuditEntry, GatewayKey, StaffRole
+from api_client.models import AdminFacility, Area, AuditEntry, GatewayKey, StaffRole
 from app.i18n import Translator
 from app.viewmodels.administration import (
+    ALL,
+    area_choices,
+    area_role_errors,
     assignable_roles,
     audit_line,
     facility_form_errors,
@@ -61,6 +64,21 @@ def test_the_forms_say_what_is_missing_before_sending():
     assert set(staff_form_errors("12345", "", VI)) == {"personal_id", "full_name"}
     assert StaffRole.STATION_HEAD in assignable_roles(True)
     assert StaffRole.STATION_HEAD not in assignable_roles(False)  # a head does not name heads
+
+
+def test_the_area_pickers_narrow_communes_to_the_district_and_roles_need_the_right_area():
+    areas = [Area(code="001", name="Quận Ba Đình", level="district", parent_code="01"),
+             Area(code="002", name="Quận Hoàn Kiếm", level="district", parent_code="01"),
+             Area(code="00013", name="Phường Quán Thánh", level="commune", parent_code="001"),
+             Area(code="00040", name="Phường Hàng Bạc", level="commune", parent_code="002")]
+    districts, communes = area_choices(areas, "001", VI)
+    assert districts == [(ALL, "Tất cả"), ("001", "Quận Ba Đình"), ("002", "Quận Hoàn Kiếm")]
+    assert communes == [(ALL, "Tất cả"), ("00013", "Phường Quán Thánh")]
+    assert len(area_choices(areas, ALL, VI)[1]) == 3
+    assert set(area_role_errors("001098003456", "Đỗ Minh Quân", StaffRole.VOLUNTEER, "001", VI)) == {"area"}
+    assert area_role_errors("001098003456", "Đỗ Minh Quân", StaffRole.VOLUNTEER, "00013", VI) == {}
+    assert area_role_errors("001098003456", "Đỗ Minh Quân", StaffRole.OFFICIAL, "001", VI) == {}
+    assert set(area_role_errors("001098003456", "Đỗ Minh Quân", StaffRole.ADMIN, "001", VI)) == {"area"}
 
 
 def make_admin(data_dir, database_url) -> None:
@@ -120,3 +138,22 @@ async def test_a_facility_head_sees_only_the_staff_of_their_facility(open_app, d
     await head.click(next(c for c in head.controls(ft.TextButton) if c.content == "Mở"))
     await head.settle(30)
     assert "Nhân sự" in head.texts() and "Khóa kết nối và chứng thư số" not in head.texts()
+
+
+async def test_the_administrator_gives_a_volunteer_a_ward(open_app, data_dir, database_url):
+    make_admin(data_dir, database_url)
+    app = await open_app(ADMIN)
+
+    def field(label: str) -> ft.TextField:
+        return next(c for c in app.controls(ft.TextField) if c.label == label)
+
+    assert "Đỗ Minh Quân" in app.texts()  # the demo's volunteer of Phường Quán Thánh
+    await app.type_into(field("Số định danh cá nhân (12 chữ số)"), "001055001234")
+    await app.type_into(field("Họ và tên như trên thẻ CCCD"), "Nguyễn Văn Hùng")
+    await app.type_into(field("Mã địa bàn (phường 5 chữ số, quận 3, tỉnh 2)"), "001")
+    await app.click(button(app, "Giao vai trò"))
+    assert field("Mã địa bàn (phường 5 chữ số, quận 3, tỉnh 2)").error == "Nhập mã xã, phường gồm 5 chữ số."
+    await app.type_into(field("Mã địa bàn (phường 5 chữ số, quận 3, tỉnh 2)"), "00013")
+    await app.click(button(app, "Giao vai trò"))
+    await app.settle(20)
+    assert "Nguyễn Văn Hùng đã được giao vai trò Tình nguyện viên tại Phường Quán Thánh." in app.texts()

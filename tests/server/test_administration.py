@@ -350,3 +350,13 @@ async def test_a_restart_of_the_demo_keeps_what_the_administrator_changed(http, 
         assert not [k for k in administration.store.keys("01902", administration.now().isoformat()) if k.active]
     finally:
         close_stack(again)
+
+
+async def test_the_areas_to_list_facilities_by_are_those_of_the_province(http, admin_headers):
+    headers = await admin_headers()
+    areas = {a["code"]: a for a in (await http.get("/api/v1/admin/areas", headers=headers)).json()}
+    assert areas["001"]["level"] == "district" and areas["00013"]["parent_code"] == "001"
+    assert "01" not in areas and all(a["level"] in ("district", "commune") for a in areas.values())
+    by_district = (await http.get("/api/v1/admin/facilities", params={"district": "002"}, headers=headers)).json()
+    assert all(f["district_code"] == "002" for f in by_district)
+    assert "01901" not in {f["code"] for f in by_district}  # it is in Ba Đình
