@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from app.i18n import Translator
 from bench.stack import running_stack
 
-from .conftest import by_id, enable_semantics, expect_text, screenshot, semantic_text, sign_in
+from .conftest import by_id, enable_semantics, expect_text, screenshot, semantic_text, sign_in, type_into
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def police_raise_to_level2(chromium, url: str) -> None:
 def look_up(desk: Page, query: str) -> None:
     field = by_id(desk, "volunteer-lookup").get_by_role("textbox").first
     expect(field).to_be_visible(timeout=20_000)
-    field.fill(query)
+    type_into(field, query)
     button(desk, "Look up").click()
     expect_text(by_id(desk, "resident-name"), TU_NAME, timeout=15_000)
 
@@ -165,13 +165,13 @@ def test_a_volunteer_takes_an_elderly_resident_to_a_printed_card_and_the_counter
         sign_in(counter, url, RECEPTIONIST)
         field = counter.get_by_role("textbox", name=VI("Scan or type the patient's code or number"))
         expect(field).to_be_visible(timeout=20_000)
-        field.fill(card_code)
+        type_into(field, card_code)
         field.press("Enter")
         expect_text(by_id(counter, "card-second-factor"), VI("Ask {name} for their birth year.", name="Tư"),
                     timeout=15_000)
         screenshot(counter, "68-counter-card-prompt")
         answer = by_id(counter, "card-second-factor").get_by_role("textbox").first
-        answer.fill("1948")
+        type_into(answer, "1948")
         answer.press("Enter")
         expect_text(by_id(counter, "patient-name"), TU_NAME, timeout=15_000)
         button(counter, "Check in").click()
