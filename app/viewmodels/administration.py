@@ -79,6 +79,15 @@ def facility_rows(facilities: list[AdminFacility], t: Translator) -> list[Facili
     return rows
 
 
+FACILITIES_PER_PAGE = 20  # a province lists hundreds: a page of cards at a time, a phone stays quick
+
+
+def facility_page(rows: list[FacilityRow], shown: int, t: Translator) -> tuple[list[FacilityRow], str]:
+    """The first `shown` rows of the list, and how many of how many they are."""
+    visible = rows[:shown]
+    return visible, t("{shown} of {total} facilities", shown=t.number(len(visible)), total=t.number(len(rows)))
+
+
 def key_line(key: GatewayKey, t: Translator) -> str:
     issued = t("Key {id}, issued {date}", id=key.key_id, date=t.datetime(key.issued_at))
     if key.revoked_at:

@@ -32,6 +32,7 @@ from ..services.session import user_message
 from ..viewmodels.administration import (
     ALL,
     AREA_ROLES,
+    FACILITIES_PER_PAGE,
     FACILITY_KIND,
     OVERLAPS,
     area_choices,
@@ -40,6 +41,7 @@ from ..viewmodels.administration import (
     audit_line,
     certificate_line,
     facility_form_errors,
+    facility_page,
     facility_rows,
     key_line,
     staff_form_errors,
@@ -48,6 +50,7 @@ from ..viewmodels.administration import (
 from ..viewmodels.check_in import STAFF_ROLE
 
 NEW = "new"  # the form is open for a facility not registered yet
+AREA_ROLES_OPEN = "area-roles"  # the roles for an area are open instead of the list
 
 
 def _field(ui, label: str, typed: dict[str, str], key: str, *, error: str | None = None, **options) -> ft.TextField:
@@ -251,43 +254,51 @@ def CredentialsPanel(code: str, on_changed):
 
 
 @ft.component
-def StaffPanel(code: str, administrator: bool):
-    """Who works at the facility and in which role; a role given or ended here takes effect at once."""
+def RolesPanel(facility_code: str | None, administrator: bool):
+    """Who holds a role at the facility (or, with no facility, for an area: a volunteer's ward, an official's
+    area, another administrator of the province); a role given or ended here takes effect at once."""
     _state, ui = use_ui()
     session = ft.use_context(SessionContext)
     t = ui.t
+    at_facility = facility_code is not None
+    roles = assignable_roles(administrator) if at_facility else AREA_ROLES
     staff, set_staff = ft.use_state(None)
-    role, set_role = ft.use_state(StaffRole.RECEPTIONIST.value)
+    role, set_role = ft.use_state(roles[0].value)
     errors, set_errors = ft.use_state({})
     message, set_message = ft.use_state(None)
-    typed = ft.use_ref(lambda: {"personal_id": "", "full_name": ""}).current
+    typed = ft.use_ref(lambda: {"personal_id": "", "full_name": "", "area": ""}).current
 
     def service() -> AdministrationService:
         return AdministrationService(session.books.client)
 
     async def load() -> None:
         try:
-            set_staff(await service().staff(code))
+            found = await service().staff(facility_code)
+            set_staff(found if at_facility else [entry for entry in found if entry.area])
         except (ApiError, Offline) as failure:
             set_message((failure_text(failure, t), "danger"))
 
-    ft.use_effect(load, [code])
+    ft.use_effect(load, [facility_code])
 
     async def assign() -> None:
-        personal_id, full_name = typed["personal_id"].strip(), typed["full_name"].strip()
-        problems = staff_form_errors(personal_id, full_name, t)
+        personal_id, full_name, area = (typed[k].strip() for k in ("personal_id", "full_name", "area"))
+        problems = (staff_form_errors(personal_id, full_name, t) if at_facility else
+                    area_role_errors(personal_id, full_name, StaffRole(role), area, t))
         set_errors(problems)
         if problems:
             return
         try:
             entry = await service().assign(StaffAssign(personal_id=personal_id, full_name=full_name,
-                                                       role=StaffRole(role), facility_code=code))
+                                                       role=StaffRole(role), facility_code=facility_code,
+                                                       area=None if at_facility else area))
         except (ApiError, Offline) as failure:
             set_message((failure_text(failure, t), "danger"))
             return
-        typed["personal_id"] = typed["full_name"] = ""  # ready for the next person
-        set_message((t("{name} now works here as {role}.", name=entry.full_name or personal_id,
-                       role=t(STAFF_ROLE[entry.role])), "info"))
+        typed["personal_id"] = typed["full_name"] = typed["area"] = ""  # ready for the next person
+        name, role_name = entry.full_name or personal_id, t(STAFF_ROLE[entry.role])
+        set_message((t("{name} now works here as {role}.", name=name, role=role_name) if at_facility else
+                     t("{name} now has the role {role} for {area}.", name=name, role=role_name,
+                       area=entry.area_name or entry.area or ""), "info"))
         await load()
 
     async def end(assignment_id: int, name: str) -> None:
@@ -299,7 +310,12 @@ def StaffPanel(code: str, administrator: bool):
         set_message((t("The role of {name} has ended.", name=name), "info"))
         await load()
 
-    controls: list[ft.Control] = [heading(t("Staff"), ui), *_message(message, ui, "staff-message")]
+    identifier = "facility-staff" if at_facility else "area-roles"
+    controls: list[ft.Control] = [heading(t("Staff") if at_facility else t("Roles for an area"), ui)]
+    if not at_facility:
+        controls.append(text(t("Volunteers of a ward, health officials of an area, administrators of the province."),
+                             ui, size=ui.type.small, color=theme.MUTED))
+    controls += _message(message, ui, f"{identifier}-message")
     if staff is None and not message:
         controls.append(loading(t("Loading…"), ui))
     for entry in staff or []:
@@ -312,93 +328,21 @@ def StaffPanel(code: str, administrator: bool):
         # Side by side on a desktop; one under the other on a phone (nothing expands inside a wrapping row).
         controls.append(ft.Row([who, ending], spacing=theme.SPACE_S) if ui.wide else ft.Column([who, ending], spacing=0))
     if staff == []:
-        controls.append(text(t("Nobody works here yet."), ui, color=theme.MUTED))
+        controls.append(text(t("Nobody works here yet.") if at_facility else t("No one holds a role for an area yet."),
+                             ui, color=theme.MUTED))
     controls += [
         _field(ui, t("Personal ID (12 digits)"), typed, "personal_id", error=errors.get("personal_id"),
                keyboard_type=ft.KeyboardType.NUMBER, max_length=12),
         _field(ui, t("Full name as on the chip ID card"), typed, "full_name", error=errors.get("full_name"),
                capitalization=ft.TextCapitalization.WORDS),
-        _choice(ui, t("Role"), role, [(r.value, t(STAFF_ROLE[r])) for r in assignable_roles(administrator)], set_role),
+        _choice(ui, t("Role"), role, [(r.value, t(STAFF_ROLE[r])) for r in roles], set_role),
+        *([] if at_facility else [
+            _field(ui, t("Area code (ward 5 digits, district 3, province 2)"), typed, "area", error=errors.get("area"),
+                   keyboard_type=ft.KeyboardType.NUMBER, max_length=5)]),
         ft.FilledButton(t("Give the role"), icon=ft.Icons.PERSON_ADD, height=theme.TOUCH_TARGET,
                         style=button_style(ui), on_click=assign),
     ]
-    return card(controls, identifier="facility-staff")
-
-
-@ft.component
-def AreaRolesPanel():
-    """The roles an administrator gives for an area: a volunteer's ward, an official's area, another
-    administrator of the province."""
-    _state, ui = use_ui()
-    session = ft.use_context(SessionContext)
-    t = ui.t
-    staff, set_staff = ft.use_state(None)
-    role, set_role = ft.use_state(StaffRole.VOLUNTEER.value)
-    errors, set_errors = ft.use_state({})
-    message, set_message = ft.use_state(None)
-    typed = ft.use_ref(lambda: {"personal_id": "", "full_name": "", "area": ""}).current
-
-    def service() -> AdministrationService:
-        return AdministrationService(session.books.client)
-
-    async def load() -> None:
-        try:
-            set_staff([entry for entry in await service().staff() if entry.area])
-        except (ApiError, Offline) as failure:
-            set_message((failure_text(failure, t), "danger"))
-
-    ft.use_effect(load, [])
-
-    async def assign() -> None:
-        personal_id, full_name, area = (typed[k].strip() for k in ("personal_id", "full_name", "area"))
-        problems = area_role_errors(personal_id, full_name, StaffRole(role), area, t)
-        set_errors(problems)
-        if problems:
-            return
-        try:
-            entry = await service().assign(StaffAssign(personal_id=personal_id, full_name=full_name,
-                                                       role=StaffRole(role), area=area))
-        except (ApiError, Offline) as failure:
-            set_message((failure_text(failure, t), "danger"))
-            return
-        typed["personal_id"] = typed["full_name"] = typed["area"] = ""
-        set_message((t("{name} now has the role {role} for {area}.", name=entry.full_name or personal_id,
-                       role=t(STAFF_ROLE[entry.role]), area=entry.area_name or entry.area or ""), "info"))
-        await load()
-
-    async def end(assignment_id: int, name: str) -> None:
-        try:
-            await service().end(assignment_id)
-        except (ApiError, Offline) as failure:
-            set_message((failure_text(failure, t), "danger"))
-            return
-        set_message((t("The role of {name} has ended.", name=name), "info"))
-        await load()
-
-    controls: list[ft.Control] = [heading(t("Roles for an area"), ui),
-                                  text(t("Volunteers of a ward, health officials of an area, administrators of the "
-                                         "province."), ui, size=ui.type.small, color=theme.MUTED),
-                                  *_message(message, ui, "area-roles-message")]
-    for entry in staff or []:
-        who = ft.Column([text(entry.full_name or entry.personal_id, ui, bold=True),
-                         text(staff_line(entry, t), ui, size=ui.type.small, color=theme.MUTED)], spacing=0,
-                        expand=ui.wide)
-        ending = ft.TextButton(t("End the role"), icon=ft.Icons.PERSON_REMOVE, height=theme.TOUCH_TARGET,
-                               style=button_style(ui),
-                               on_click=partial(end, entry.id, entry.full_name or entry.personal_id))
-        controls.append(ft.Row([who, ending], spacing=theme.SPACE_S) if ui.wide else ft.Column([who, ending], spacing=0))
-    controls += [
-        _field(ui, t("Personal ID (12 digits)"), typed, "personal_id", error=errors.get("personal_id"),
-               keyboard_type=ft.KeyboardType.NUMBER, max_length=12),
-        _field(ui, t("Full name as on the chip ID card"), typed, "full_name", error=errors.get("full_name"),
-               capitalization=ft.TextCapitalization.WORDS),
-        _choice(ui, t("Role"), role, [(r.value, t(STAFF_ROLE[r])) for r in AREA_ROLES], set_role),
-        _field(ui, t("Area code (ward 5 digits, district 3, province 2)"), typed, "area", error=errors.get("area"),
-               keyboard_type=ft.KeyboardType.NUMBER, max_length=5),
-        ft.FilledButton(t("Give the role"), icon=ft.Icons.PERSON_ADD, height=theme.TOUCH_TARGET,
-                        style=button_style(ui), on_click=assign),
-    ]
-    return card(controls, identifier="area-roles")
+    return card(controls, identifier=identifier)
 
 
 @ft.component
@@ -445,7 +389,8 @@ def AdministrationView():
     t = ui.t
     scope, set_scope = ft.use_state(None)
     facilities, set_facilities = ft.use_state(None)
-    chosen, set_chosen = ft.use_state(None)  # a facility code, NEW, or None
+    chosen, set_chosen = ft.use_state(None)  # a facility code, NEW, AREA_ROLES_OPEN, or None (the list)
+    shown, set_shown = ft.use_state(FACILITIES_PER_PAGE)
     message, set_message = ft.use_state(None)
     changes, set_changes = ft.use_state(0)  # bumped after each change, so the audit reloads
     typed = ft.use_ref(lambda: {"search": ""}).current
@@ -475,6 +420,7 @@ def AdministrationView():
                 set_areas(await service().areas())
             set_facilities(await service().facilities(typed["search"].strip(), district=None if district == ALL else district,
                                                       commune=None if commune == ALL else commune))
+            set_shown(FACILITIES_PER_PAGE)  # a new search starts at its first page
         except (ApiError, Offline) as failure:
             set_message((failure_text(failure, t), "danger"))
 
@@ -549,9 +495,15 @@ def AdministrationView():
                             style=button_style(ui), on_click=lambda: set_chosen(NEW)),
             ft.OutlinedButton(t("Import a list (CSV)"), icon=ft.Icons.UPLOAD_FILE, height=theme.TOUCH_TARGET,
                               style=button_style(ui), on_click=import_list),
+            ft.OutlinedButton(t("Roles for an area"), icon=ft.Icons.GROUPS, height=theme.TOUCH_TARGET,
+                              style=button_style(ui), on_click=lambda: set_chosen(AREA_ROLES_OPEN)),
         ], wrap=True, spacing=theme.SPACE_S))
+    back = ft.TextButton(t("Back to the list"), icon=ft.Icons.ARROW_BACK, height=theme.TOUCH_TARGET,
+                         style=button_style(ui), on_click=lambda: set_chosen(None))
     if chosen == NEW:
         controls.append(FacilityForm(None, saved, lambda: set_chosen(None), key="new"))
+    elif chosen == AREA_ROLES_OPEN and administrator:
+        controls += [RolesPanel(None, administrator, key="area-roles"), back]
     elif chosen in by_code:
         facility = by_code[chosen]
         [row] = [r for r in rows if r.code == chosen]
@@ -568,14 +520,13 @@ def AdministrationView():
                 *([ft.OutlinedButton(t("Reactivate"), icon=ft.Icons.RESTART_ALT, height=theme.TOUCH_TARGET,
                                      style=button_style(ui), on_click=partial(set_active, chosen, True))]
                   if administrator and not facility.active else []),
-                ft.TextButton(t("Back to the list"), icon=ft.Icons.ARROW_BACK, height=theme.TOUCH_TARGET,
-                              style=button_style(ui), on_click=lambda: set_chosen(None)),
+                back,
             ], wrap=True, spacing=theme.SPACE_S),
         ], identifier="facility-chosen"))
         if administrator:
             controls.append(FacilityForm(facility, saved, lambda: set_chosen(None), key=f"edit-{chosen}-{changes}"))
             controls.append(CredentialsPanel(chosen, changed, key=f"keys-{chosen}"))
-        controls.append(StaffPanel(chosen, administrator, key=f"staff-{chosen}"))
+        controls.append(RolesPanel(chosen, administrator, key=f"staff-{chosen}"))
     else:
         search = _field(ui, t("Find a facility by name or code"), typed, "search", on_submit=load)
         districts, communes = area_choices(areas, district, t)
@@ -583,10 +534,12 @@ def AdministrationView():
             _choice(ui, t("District"), district, districts, pick_district),
             _choice(ui, t("Commune or ward"), commune, communes, set_commune),
         ] if areas else []
+        visible, how_many = facility_page(rows, shown, t)
         controls.append(card([heading(t("Facilities"), ui), search, *filters, *(
             [loading(t("Loading…"), ui)] if facilities is None else
-            [empty_state(t("No facility found."), ui)] if not rows else [])], identifier="facility-search"))
-        for row in rows:
+            [empty_state(t("No facility found."), ui)] if not rows else
+            [text(how_many, ui, size=ui.type.small, color=theme.MUTED)])], identifier="facility-search"))
+        for row in visible:
             controls.append(ft.Semantics(identifier=f"facility-{row.code}", container=True, content=card([
                 text(row.title, ui, bold=True),
                 ft.Row([status_chip(row.status, ui, row.tone)], wrap=True),
@@ -597,7 +550,11 @@ def AdministrationView():
                 ft.TextButton(t("Open"), icon=ft.Icons.CHEVRON_RIGHT, height=theme.TOUCH_TARGET,
                               style=button_style(ui), on_click=partial(set_chosen, row.code)),
             ])))
-    if administrator and chosen is None:
-        controls.append(AreaRolesPanel(key="area-roles"))
-    controls.append(AuditPanel(chosen if chosen not in (None, NEW) else None, changes, key=f"audit-{chosen}"))
+        if len(visible) < len(rows):
+            controls.append(ft.OutlinedButton(
+                t("Show {count} more", count=t.number(min(FACILITIES_PER_PAGE, len(rows) - len(visible)))),
+                icon=ft.Icons.EXPAND_MORE, height=theme.TOUCH_TARGET, style=button_style(ui),
+                on_click=lambda: set_shown(shown + FACILITIES_PER_PAGE)))
+    controls.append(AuditPanel(chosen if chosen not in (None, NEW, AREA_ROLES_OPEN) else None, changes,
+                               key=f"audit-{chosen}"))
     return page_column(controls, ui)

@@ -365,6 +365,8 @@ class Administration:
         return province
 
     def assign(self, actor: Actor, scope: Scope, assign: StaffAssign) -> StaffEntry:
+        if assign.personal_id == actor.personal_id:  # no one widens their own access, to a patient's book least
+            raise refused(409, "own_assignment", N_("Another administrator must give you a role."))
         province = self._assignment_province(scope, assign)
         known = self.store.known_name(assign.personal_id)
         if known and known.casefold().split() != assign.full_name.casefold().split():

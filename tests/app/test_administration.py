@@ -11,11 +11,13 @@ from api_client.models import AdminFacility, Area, AuditEntry, GatewayKey, Staff
 from app.i18n import Translator
 from app.viewmodels.administration import (
     ALL,
+    FACILITIES_PER_PAGE,
     area_choices,
     area_role_errors,
     assignable_roles,
     audit_line,
     facility_form_errors,
+    facility_page,
     facility_rows,
     key_line,
     staff_form_errors,
@@ -79,6 +81,14 @@ def test_the_area_pickers_narrow_communes_to_the_district_and_roles_need_the_rig
     assert area_role_errors("001098003456", "Đỗ Minh Quân", StaffRole.VOLUNTEER, "00013", VI) == {}
     assert area_role_errors("001098003456", "Đỗ Minh Quân", StaffRole.OFFICIAL, "001", VI) == {}
     assert set(area_role_errors("001098003456", "Đỗ Minh Quân", StaffRole.ADMIN, "001", VI)) == {"area"}
+
+
+def test_a_province_s_facilities_come_a_page_at_a_time():
+    rows = facility_rows([AdminFacility(code=f"01{n:03d}", name=f"Trạm Y tế {n}", active=True) for n in range(579)], VI)
+    visible, how_many = facility_page(rows, FACILITIES_PER_PAGE, VI)
+    assert [r.code for r in visible] == [f"01{n:03d}" for n in range(20)] and how_many == "20 trên 579 cơ sở"
+    assert facility_page(rows, 600, VI)[1] == "579 trên 579 cơ sở"
+    assert facility_page(facility_rows([], VI), 20, VI) == ([], "0 trên 0 cơ sở")
 
 
 def make_admin(data_dir, database_url) -> None:
@@ -147,6 +157,9 @@ async def test_the_administrator_gives_a_volunteer_a_ward(open_app, data_dir, da
     def field(label: str) -> ft.TextField:
         return next(c for c in app.controls(ft.TextField) if c.label == label)
 
+    assert "Đỗ Minh Quân" not in app.texts()  # the roles for an area are a click away, not under every facility
+    await app.click(button(app, "Vai trò theo địa bàn"))
+    await app.settle(20)
     assert "Đỗ Minh Quân" in app.texts()  # the demo's volunteer of Phường Quán Thánh
     await app.type_into(field("Số định danh cá nhân (12 chữ số)"), "001055001234")
     await app.type_into(field("Họ và tên như trên thẻ CCCD"), "Nguyễn Văn Hùng")

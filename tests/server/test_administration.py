@@ -219,6 +219,20 @@ async def test_ending_an_assignment_ends_access(http, admin_headers, login):
     assert wrong_name.status_code == 422 and wrong_name.json()["error"]["details"][0]["field"] == "full_name"
 
 
+async def test_no_one_gives_themselves_a_role(http, admin_headers, login):
+    """An administrator who could make themselves a doctor could read any patient's book: another must."""
+    headers = await admin_headers()
+    me = (await http.get("/api/v1/me", headers=headers)).json()
+    before = (await http.get("/api/v1/admin/audit", headers=headers)).json()
+    for body in [{"role": "doctor", "facility_code": "01902"}, {"role": "official", "area": "01"}]:
+        refused = await http.post("/api/v1/admin/staff", headers=headers,
+                                  json={"personal_id": ADMIN, "full_name": me["full_name"], **body})
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "own_assignment", refused.text
+        assert "quản trị viên khác" in refused.json()["error"]["message"]
+    assert (await http.get("/api/v1/admin/audit", headers=headers)).json() == before
+    assert (await http.get("/api/v1/clinic/queue", headers=headers)).status_code == 403
+
+
 async def test_refusals_by_role_and_scope(http, admin_headers, data_dir, database_url, login):
     headers = await admin_headers()
     receptionist = bearer(await login(RECEPTIONIST))
