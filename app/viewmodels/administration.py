@@ -85,6 +85,8 @@ FACILITIES_PER_PAGE = 20  # a province lists hundreds: a page of cards at a time
 def facility_page(rows: list[FacilityRow], shown: int, t: Translator) -> tuple[list[FacilityRow], str]:
     """The first `shown` rows of the list, and how many of how many they are."""
     visible = rows[:shown]
+    if len(visible) == len(rows):
+        return visible, t.plural("{number} facility", "{number} facilities", len(rows), number=t.number(len(rows)))
     return visible, t("{shown} of {total} facilities", shown=t.number(len(visible)), total=t.number(len(rows)))
 
 

@@ -178,8 +178,8 @@ def CredentialsPanel(code: str, on_changed):
         except (ApiError, Offline) as failure:
             set_message((failure_text(failure, t), "danger"))
             return
+        await load()  # the list shows the change by the time the message says it is done
         set_message((done, "info"))
-        await load()
         await on_changed()
         return result
 
@@ -257,9 +257,10 @@ def CredentialsPanel(code: str, on_changed):
 def RolesPanel(facility_code: str | None, administrator: bool):
     """Who holds a role at the facility (or, with no facility, for an area: a volunteer's ward, an official's
     area, another administrator of the province); a role given or ended here takes effect at once."""
-    _state, ui = use_ui()
+    state, ui = use_ui()
     session = ft.use_context(SessionContext)
     t = ui.t
+    me = state.me.personal_id if state.me else None
     at_facility = facility_code is not None
     roles = assignable_roles(administrator) if at_facility else AREA_ROLES
     staff, set_staff = ft.use_state(None)
@@ -319,9 +320,15 @@ def RolesPanel(facility_code: str | None, administrator: bool):
     if staff is None and not message:
         controls.append(loading(t("Loading…"), ui))
     for entry in staff or []:
+        # One's own administrator or head role is ended by an administrator of the province (the server refuses it too).
+        own = entry.personal_id == me and entry.role in (StaffRole.ADMIN, StaffRole.STATION_HEAD)
         who = ft.Column([text(entry.full_name or entry.personal_id, ui, bold=True),
-                         text(staff_line(entry, t), ui, size=ui.type.small, color=theme.MUTED)], spacing=0,
-                        expand=ui.wide)
+                         text(staff_line(entry, t), ui, size=ui.type.small, color=theme.MUTED),
+                         *([text(t("Your own role: an administrator of the province ends it."), ui, size=ui.type.small,
+                                 color=theme.MUTED)] if own else [])], spacing=0, expand=ui.wide)
+        if own:
+            controls.append(who)
+            continue
         ending = ft.TextButton(t("End the role"), icon=ft.Icons.PERSON_REMOVE, height=theme.TOUCH_TARGET,
                                style=button_style(ui),
                                on_click=partial(end, entry.id, entry.full_name or entry.personal_id))
@@ -426,6 +433,11 @@ def AdministrationView():
 
     ft.use_effect(load, [allowed, district, commune])
 
+    def open_part(part: str | None) -> None:
+        """A facility, NEW, AREA_ROLES_OPEN or the list; the message of what was done before goes."""
+        set_message(None)
+        set_chosen(part)
+
     def pick_district(code: str) -> None:
         set_district(code)
         set_commune(ALL)
@@ -492,18 +504,18 @@ def AdministrationView():
     if administrator:
         controls.append(ft.Row([
             ft.FilledButton(t("Register a facility"), icon=ft.Icons.ADD_BUSINESS, height=theme.TOUCH_TARGET,
-                            style=button_style(ui), on_click=lambda: set_chosen(NEW)),
+                            style=button_style(ui), on_click=partial(open_part, NEW)),
             ft.OutlinedButton(t("Import a list (CSV)"), icon=ft.Icons.UPLOAD_FILE, height=theme.TOUCH_TARGET,
                               style=button_style(ui), on_click=import_list),
             ft.OutlinedButton(t("Roles for an area"), icon=ft.Icons.GROUPS, height=theme.TOUCH_TARGET,
-                              style=button_style(ui), on_click=lambda: set_chosen(AREA_ROLES_OPEN)),
+                              style=button_style(ui), on_click=partial(open_part, AREA_ROLES_OPEN)),
         ], wrap=True, spacing=theme.SPACE_S))
     back = ft.TextButton(t("Back to the list"), icon=ft.Icons.ARROW_BACK, height=theme.TOUCH_TARGET,
-                         style=button_style(ui), on_click=lambda: set_chosen(None))
+                         style=button_style(ui), on_click=partial(open_part, None))
     if chosen == NEW:
-        controls.append(FacilityForm(None, saved, lambda: set_chosen(None), key="new"))
+        controls.append(FacilityForm(None, saved, partial(open_part, None), key="new"))
     elif chosen == AREA_ROLES_OPEN and administrator:
-        controls += [RolesPanel(None, administrator, key="area-roles"), back]
+        controls += [ft.Row([back]), RolesPanel(None, administrator, key="area-roles")]
     elif chosen in by_code:
         facility = by_code[chosen]
         [row] = [r for r in rows if r.code == chosen]
@@ -524,7 +536,7 @@ def AdministrationView():
             ], wrap=True, spacing=theme.SPACE_S),
         ], identifier="facility-chosen"))
         if administrator:
-            controls.append(FacilityForm(facility, saved, lambda: set_chosen(None), key=f"edit-{chosen}-{changes}"))
+            controls.append(FacilityForm(facility, saved, partial(open_part, None), key=f"edit-{chosen}-{changes}"))
             controls.append(CredentialsPanel(chosen, changed, key=f"keys-{chosen}"))
         controls.append(RolesPanel(chosen, administrator, key=f"staff-{chosen}"))
     else:
@@ -548,7 +560,7 @@ def AdministrationView():
                 text(row.last_submission, ui, size=ui.type.small),
                 text(row.credentials, ui, size=ui.type.small, color=theme.MUTED),
                 ft.TextButton(t("Open"), icon=ft.Icons.CHEVRON_RIGHT, height=theme.TOUCH_TARGET,
-                              style=button_style(ui), on_click=partial(set_chosen, row.code)),
+                              style=button_style(ui), on_click=partial(open_part, row.code)),
             ])))
         if len(visible) < len(rows):
             controls.append(ft.OutlinedButton(

@@ -87,8 +87,9 @@ def test_a_province_s_facilities_come_a_page_at_a_time():
     rows = facility_rows([AdminFacility(code=f"01{n:03d}", name=f"Trạm Y tế {n}", active=True) for n in range(579)], VI)
     visible, how_many = facility_page(rows, FACILITIES_PER_PAGE, VI)
     assert [r.code for r in visible] == [f"01{n:03d}" for n in range(20)] and how_many == "20 trên 579 cơ sở"
-    assert facility_page(rows, 600, VI)[1] == "579 trên 579 cơ sở"
-    assert facility_page(facility_rows([], VI), 20, VI) == ([], "0 trên 0 cơ sở")
+    assert facility_page(rows, 600, VI)[1] == "579 cơ sở"
+    assert facility_page(rows[:1], 20, Translator("en"))[1] == "1 facility"
+    assert facility_page(rows, 1000, Translator("en"))[1] == "579 facilities"
 
 
 def make_admin(data_dir, database_url) -> None:
@@ -161,6 +162,9 @@ async def test_the_administrator_gives_a_volunteer_a_ward(open_app, data_dir, da
     await app.click(button(app, "Vai trò theo địa bàn"))
     await app.settle(20)
     assert "Đỗ Minh Quân" in app.texts()  # the demo's volunteer of Phường Quán Thánh
+    assert "Vai trò của chính bạn: do quản trị viên của tỉnh kết thúc." in app.texts()  # no End button of her own
+    assert len([c for c in app.controls(ft.TextButton) if c.content == "Kết thúc vai trò"]) == len(
+        [t for t in app.texts() if t.startswith(("Tình nguyện viên ·", "Cán bộ quản lý y tế ·", "Quản trị viên ·"))]) - 1
     await app.type_into(field("Số định danh cá nhân (12 chữ số)"), "001055001234")
     await app.type_into(field("Họ và tên như trên thẻ CCCD"), "Nguyễn Văn Hùng")
     await app.type_into(field("Mã địa bàn (phường 5 chữ số, quận 3, tỉnh 2)"), "001")

@@ -93,7 +93,7 @@ def test_an_administrator_registers_a_facility_keys_it_certifies_it_and_its_enve
         chooser.value.set_files(path)
         expect_text(by_id(page, "credentials-message"),
                     VI("The certificate is registered: envelopes signed with it are accepted."), timeout=15_000)
-        assert "RSA 2048" in semantic_text(credentials)
+        expect_text(credentials, "RSA 2048", timeout=15_000)
         screenshot(page, f"93-admin-certificate-{width}")
 
         person, visit = hung_visit(code)
@@ -108,6 +108,12 @@ def test_an_administrator_registers_a_facility_keys_it_certifies_it_and_its_enve
             expect_text(audit, VI(action), timeout=15_000)
         assert "Trần Thị Mai" in semantic_text(audit)
         screenshot(page, f"94-admin-audit-{width}")
+
+        page.get_by_role("button", name=VI("Back to the list")).click()
+        expect(by_id(page, "facility-01901")).to_be_attached(timeout=15_000)
+        page.get_by_role("button", name=VI("Roles for an area")).click()
+        expect_text(by_id(page, "area-roles"), "Đỗ Minh Quân", timeout=15_000)  # the demo's volunteer
+        screenshot(page, f"95-admin-area-roles-{width}")
     finally:
         context.close()
 
@@ -128,6 +134,10 @@ def test_the_console_in_large_text(chromium, admin_url, width, height):
         expect(by_id(page, "facility-staff")).to_be_attached(timeout=15_000)
         assert "Ngô Thanh Bình" in semantic_text(by_id(page, "facility-staff"))  # the demo's doctor
         screenshot(page, f"97-admin-facility-large-{width}")
+        page.get_by_role("button", name=VI("Back to the list")).click()
+        page.get_by_role("button", name=VI("Roles for an area")).click()
+        expect_text(by_id(page, "area-roles"), "Đỗ Minh Quân", timeout=15_000)
+        screenshot(page, f"98-admin-area-roles-large-{width}")
         large_text(page, admin_url, False, "/admin")
     finally:
         context.close()
