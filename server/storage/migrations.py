@@ -439,5 +439,66 @@ def m014_administration(db: Database) -> None:
             db.execute(statement)
 
 
+# Each resident's first book, level 2 and linked BHYT card, as dates on the register's own row: the pilot
+# report then counts a province's residents from one index, without looking up each one's book and steps
+# (three million look-ups for a million residents). Triggers keep the dates whatever writes the book, the
+# steps or the register, in whichever order; they touch only the rows of the one person, which a
+# sharded engine keeps together.
+_M015_DATES = ("book_at = (SELECT min(p.created_at) FROM people p WHERE p.personal_id = {who}), "
+               "level2_at = (SELECT a.done_at FROM activation_steps a WHERE a.personal_id = {who} AND a.step = 'level2'), "
+               "bhyt_at = (SELECT a.done_at FROM activation_steps a WHERE a.personal_id = {who} "
+               "AND a.step = 'bhyt_linked')")
+_M015_INDEXES = """
+CREATE INDEX residents_report ON residents (commune_code, status, residence, book_at, level2_at, bhyt_at);
+CREATE INDEX activation_steps_helped_unplaced ON activation_steps (done_at)
+    WHERE helper_personal_id IS NOT NULL AND commune_code IS NULL;
+"""
+_M015_REPORT_DATES = f"""
+ALTER TABLE residents ADD COLUMN book_at text, ADD COLUMN level2_at text, ADD COLUMN bhyt_at text;
+UPDATE residents SET {_M015_DATES.format(who="residents.personal_id")};
+DROP INDEX residents_commune_status;
+{_M015_INDEXES}
+CREATE FUNCTION residents_refresh_dates(who text) RETURNS void LANGUAGE sql AS $$
+    UPDATE residents SET {_M015_DATES.format(who="who")} WHERE personal_id = who $$;
+CREATE FUNCTION residents_dates_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM residents_refresh_dates(OLD.personal_id); END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM residents_refresh_dates(NEW.personal_id); END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER residents_dates AFTER INSERT ON residents FOR EACH ROW EXECUTE FUNCTION residents_dates_changed();
+CREATE TRIGGER people_dates AFTER INSERT OR DELETE OR UPDATE OF personal_id, created_at ON people
+    FOR EACH ROW EXECUTE FUNCTION residents_dates_changed();
+CREATE TRIGGER activation_steps_dates AFTER INSERT OR DELETE OR UPDATE OF personal_id, step, done_at
+    ON activation_steps FOR EACH ROW EXECUTE FUNCTION residents_dates_changed();
+"""
+
+
+@migrations(postgresql=_M015_REPORT_DATES)
+def m015_report_dates_on_the_register(db: Database) -> None:
+    """Each resident's first book, level 2 and BHYT link as dates on the register, kept by triggers; the
+    index the report counts from; the helped steps that name no commune, by date."""
+    for column in ("book_at", "level2_at", "bhyt_at"):
+        db.execute(f"ALTER TABLE residents ADD COLUMN {column} TEXT")
+    db.execute(f"UPDATE residents SET {_M015_DATES.format(who='residents.personal_id')}")
+    db.execute("DROP INDEX IF EXISTS idx_residents_commune_code_status")
+    for statement in _M015_INDEXES.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    refresh = "UPDATE residents SET {dates} WHERE personal_id = {who};"
+    triggers = {
+        "residents_dates AFTER INSERT ON residents": [refresh.format(dates=_M015_DATES.format(who="NEW.personal_id"),
+                                                                   who="NEW.personal_id")],
+    }
+    for table, columns in (("people", "personal_id, created_at"), ("activation_steps", "personal_id, step, done_at")):
+        new = refresh.format(dates=_M015_DATES.format(who="NEW.personal_id"), who="NEW.personal_id")
+        old = refresh.format(dates=_M015_DATES.format(who="OLD.personal_id"), who="OLD.personal_id")
+        triggers[f"{table}_dates_insert AFTER INSERT ON {table}"] = [new]
+        triggers[f"{table}_dates_update AFTER UPDATE OF {columns} ON {table}"] = [old, new]
+        triggers[f"{table}_dates_delete AFTER DELETE ON {table}"] = [old]
+    for head, body in triggers.items():
+        db.execute(f"CREATE TRIGGER {head} FOR EACH ROW BEGIN {' '.join(body)} END")
+
+
 def apply(database: BookDatabase) -> None:
     migrations.apply(database)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from api_client.models import ActivationStep, Area, ReportAssessment, ReportAssessmentUpdate
+from api_client.models import Area, ReportAssessment, ReportAssessmentUpdate
 
 from .db import Store, upsert
 from .population import PopulationStore
@@ -98,18 +98,14 @@ class ReportStore(Store):
             return {}
         columns = []
         params: list[object] = []
-        for end in ends:
-            columns.append("sum(CASE WHEN p.created_at < ? THEN 1 ELSE 0 END), "
-                           "sum(CASE WHEN l.done_at < ? THEN 1 ELSE 0 END), "
-                           "sum(CASE WHEN b.done_at < ? THEN 1 ELSE 0 END)")
+        for end in ends:  # the dates on the register's rows are kept by triggers (migration m015)
+            columns.append("sum(CASE WHEN book_at < ? THEN 1 ELSE 0 END), "
+                           "sum(CASE WHEN level2_at < ? THEN 1 ELSE 0 END), "
+                           "sum(CASE WHEN bhyt_at < ? THEN 1 ELSE 0 END)")
             params += [end, end, end]
-        sql = (f"SELECT r.commune_code, r.residence, count(*), {', '.join(columns)} FROM residents r "
-               "LEFT JOIN people p ON p.personal_id = r.personal_id "
-               "LEFT JOIN activation_steps l ON l.personal_id = r.personal_id AND l.step = ? "
-               "LEFT JOIN activation_steps b ON b.personal_id = r.personal_id AND b.step = ? "
-               f"WHERE r.commune_code IN ({_marks(communes)}) AND r.status = 'living' "
-               "GROUP BY r.commune_code, r.residence")
-        params += [str(ActivationStep.LEVEL2), str(ActivationStep.BHYT_LINKED), *communes]
+        sql = (f"SELECT commune_code, residence, count(*), {', '.join(columns)} FROM residents "
+               f"WHERE commune_code IN ({_marks(communes)}) AND status = 'living' GROUP BY commune_code, residence")
+        params += communes
         rows = self._big_read(sql, params)
         tallies: dict[str, list[Counter[str]]] = {}
         for commune, residence, living, *by_end in rows:
@@ -132,8 +128,10 @@ class ReportStore(Store):
         which = " ".join(f"WHEN done_at >= ? AND done_at < ? THEN {index}" for index in range(len(spans)))
         bounds = [bound for span in spans for bound in span]
         first, last = min(start for start, _ in spans), max(end for _, end in spans)
-        # From the communes' residents to their steps: SQLite would otherwise walk every step with no commune.
-        join = "CROSS JOIN" if self.dialect == "sqlite" else "JOIN"
+        # The helped steps that name no commune, by date (their own index: SQLite's planner would rather walk
+        # every step the system saw, which names none either), then each one's resident.
+        steps, join = (("activation_steps a INDEXED BY activation_steps_helped_unplaced", "CROSS JOIN")
+                       if self.dialect == "sqlite" else ("activation_steps a", "JOIN"))
         rows = self.all(
             "SELECT span, commune, count(*) FROM (SELECT span, commune, row_number() OVER (PARTITION BY span, "
             f"personal_id ORDER BY done_at, step) AS n FROM (SELECT CASE {which} END AS span, personal_id, step, "
@@ -141,8 +139,8 @@ class ReportStore(Store):
             "SELECT a.personal_id, a.step, a.done_at, a.commune_code AS commune FROM activation_steps a "
             f"WHERE a.commune_code IN ({marks}) AND a.helper_personal_id IS NOT NULL AND a.done_at >= ? "
             "AND a.done_at < ? "
-            "UNION ALL SELECT a.personal_id, a.step, a.done_at, r.commune_code FROM residents r "
-            f"{join} activation_steps a ON a.personal_id = r.personal_id "
+            f"UNION ALL SELECT a.personal_id, a.step, a.done_at, r.commune_code FROM {steps} "
+            f"{join} residents r ON r.personal_id = a.personal_id "
             f"WHERE a.commune_code IS NULL AND r.commune_code IN ({marks}) AND a.helper_personal_id IS NOT NULL "
             "AND a.done_at >= ? AND a.done_at < ?) helped) dated WHERE span IS NOT NULL) firsts "
             "WHERE n = 1 GROUP BY span, commune",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from datetime import date, timedelta
 
@@ -121,3 +122,52 @@ def test_generator_command_line(tmp_path, capsys, empty_database_url):
 def test_person_model_refuses_inconsistent_people():
     with pytest.raises(ValidationError):
         Administrative(person_id="x", full_name="A", birth_date=date(1990, 1, 1), sex="male", personal_id="001055001234")
+
+
+def test_the_register_keeps_each_resident_s_book_level_2_and_bhyt_dates_whatever_comes_first(store):
+    """The pilot report counts from dates on the register's rows (m015); triggers keep them when the
+    book, the steps or the register is written, in either order, and when a book or step goes."""
+    from api_client.models import ActivationStep, Area, AreaLevel, Residence, ResidentStatus, Sex
+    from server.storage import new_id
+    from server.storage.activation import ActivationStore
+    from server.storage.population import PopulationStore, ResidentRow
+
+    population, steps = PopulationStore(store.database), ActivationStore(store.database)
+    population.save_areas([Area(code="91", name="Tỉnh Kiên Giang", level=AreaLevel.PROVINCE),
+                           Area(code="899", name="Thành phố Rạch Giá", level=AreaLevel.DISTRICT, parent_code="91"),
+                           Area(code="30730", name="Phường Vĩnh Thanh Vân", level=AreaLevel.COMMUNE,
+                                parent_code="899")])
+    first, second = "091080000001", "091080000002"
+
+    def dates(personal_id: str) -> tuple[str | None, str | None, str | None]:
+        with store.database.connection() as db:
+            return tuple(db.execute("SELECT book_at, level2_at, bhyt_at FROM residents WHERE personal_id = ?",
+                                    [personal_id]).fetchone())
+
+    def resident(personal_id: str) -> ResidentRow:
+        return ResidentRow(personal_id=personal_id, full_name="Cư dân", birth_date=date(1980, 1, 1), sex=Sex.MALE,
+                           commune_code="30730", residence=Residence.PERMANENT, status=ResidentStatus.LIVING)
+
+    # The book and a step before the register knows the person, then the register.
+    store.save_person(Administrative(person_id=new_id(), full_name="Cư dân", birth_date=date(1980, 1, 1),
+                                     sex="male", personal_id=first))
+    steps.record_steps(first, [ActivationStep.LEVEL2], 1_780_000_000, observed=True)
+    population.import_residents([resident(first), resident(second)])
+    book_at, level2_at, bhyt_at = dates(first)
+    assert book_at and level2_at == "2026-05-28T20:26:40+00:00" and bhyt_at is None
+    assert dates(second) == (None, None, None)
+
+    # The register first, then the book and the steps.
+    store.save_person(Administrative(person_id=new_id(), full_name="Cư dân", birth_date=date(1980, 1, 1),
+                                     sex="male", personal_id=second))
+    steps.record_steps(second, [ActivationStep.BHYT_LINKED, ActivationStep.OWN_PHONE], 1_790_000_000, observed=False)
+    assert dates(second)[0] and dates(second)[1:] == (None, "2026-09-21T14:13:20+00:00")
+
+    # A re-import keeps them; a step or a book that goes takes its date with it.
+    population.import_residents([dataclasses.replace(resident(first), hamlet="Khu phố 2")])
+    assert dates(first) == (book_at, level2_at, None)
+    with store.database.transaction() as db:
+        db.execute("DELETE FROM activation_steps WHERE personal_id = ? AND step = 'level2'", [first])
+        db.execute("DELETE FROM people WHERE personal_id = ?", [second])
+    assert dates(first) == (book_at, None, None)
+    assert dates(second) == (None, None, "2026-09-21T14:13:20+00:00")
