@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import os
 import re
 import zipfile
 from collections.abc import Callable, Sequence
@@ -480,6 +481,12 @@ class _StampedZip(zipfile.ZipFile):
             info.external_attr = 0o644 << 16
             zinfo_or_arcname = info
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
+              compresslevel: int | None = None) -> None:
+        """openpyxl writes each worksheet to a temporary file and adds that: stamped too, not with its mtime."""
+        with open(filename, "rb") as source:
+            self.writestr(arcname or os.path.basename(filename), source.read(), compress_type, compresslevel)
 
 
 def report_xlsx(report: PilotReport, language: str = "vi") -> bytes:
