@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from .storage.population import PopulationStore
 from .storage.reports import ReportStore
 from .throttle import FailureThrottle
 
+PAPER_CHECKS_AT_ONCE = 4  # per process: the rest of the thread pool stays free for the book
+
 
 @dataclass
 class ApiSettings:
@@ -46,6 +49,7 @@ class ApiSettings:
     failed_redemptions_per_minute: int = 20
     wrong_card_answers_per_quarter_hour: int = 5  # a card's 4-digit PIN: 5 guesses, then wait
     volunteer_lookups_per_day: int = 200
+    paper_checks_per_minute: int = 30  # the public /verify page, per client address: a counter clerk's busiest minute
     introspection: IntrospectionClient | None = None  # revocation reaches the API through the provider
     docs: bool = False  # Swagger UI loads its script from a CDN: for development only
     public_url: str | None = None  # the papers' issuer; None: the hosted provider's URL without its /idp
@@ -86,6 +90,10 @@ def create_api_app(settings: ApiSettings) -> FastAPI:
     # every look-up of a resident by a volunteer, found or not: a day's door-to-door work, not a harvest
     app.state.lookup_throttle = FailureThrottle(database, settings.volunteer_lookups_per_day, 24 * 3600,
                                                 settings.clock, scope="lookup")
+    # the public /verify page checks signatures and reads PDFs: each address has a budget, each process a few at once
+    app.state.paper_check_throttle = FailureThrottle(database, settings.paper_checks_per_minute, 60, settings.clock,
+                                                     scope="paper-check")
+    app.state.paper_checks_at_once = threading.BoundedSemaphore(PAPER_CHECKS_AT_ONCE)
     app.state.verifier = TokenVerifier(
         issuer=settings.idp_issuer, audience=settings.audience, http=settings.idp_http(), clock=settings.clock,
         introspection=settings.introspection,

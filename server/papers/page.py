@@ -20,6 +20,8 @@ CHECK = N_("Check")
 NOTHING_GIVEN = N_("Paste the text of the QR code or choose a PDF file, then press Check.")
 TOO_LARGE = N_("The file is too large: a paper's PDF is at most 5 MB.")
 UNREADABLE_FORM = N_("The form could not be read. Please try again.")
+TOO_MANY_CHECKS = N_("Too many papers were checked from this address just now. Please try again in {seconds} seconds.")
+BUSY = N_("The service is checking many papers right now. Please try again in a moment.")
 KEYS_LINK = N_("Public keys (JWKS)")
 OTHER_LANGUAGE = {"vi": ("en", "English"), "en": ("vi", "Tiếng Việt")}
 

@@ -21,8 +21,8 @@ from ..deps import OwnPersonId, ReadablePersonId, StoreDep
 from ..errors import ApiError, not_found
 from ..papers import verify
 from ..papers.issuing import VISIT_PAPERS, Patient, signed_pdf, vaccination_layout, verify_url, visit_layout
-from ..papers.page import CSP, NOTHING_GIVEN, TOO_LARGE, UNREADABLE_FORM, verify_page
-from ..papers.verification import MAX_INPUT
+from ..papers.page import BUSY, CSP, NOTHING_GIVEN, TOO_LARGE, TOO_MANY_CHECKS, UNREADABLE_FORM, verify_page
+from ..papers.verification import MAX_INPUT, Verdict
 from ..papers.wording import describe, language_of
 from ..storage.protocols import BookRepository
 
@@ -105,6 +105,8 @@ def vaccination_record(person_id: ReadablePersonId, store: StoreDep, request: Re
 
 # ---------------------------------------------------------------- public: the keys and the checking page
 
+WAIT_FOR_A_TURN = 10.0  # seconds a check waits for one of the process's turns before the page says "busy"
+
 
 @router.get("/papers/jwks.json")
 async def papers_jwks(request: Request) -> JSONResponse:
@@ -113,8 +115,8 @@ async def papers_jwks(request: Request) -> JSONResponse:
                         headers={"Cache-Control": "public, max-age=3600"})
 
 
-def _html(page: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(page, status, headers={"Content-Security-Policy": CSP})
+def _html(page: str, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    return HTMLResponse(page, status, headers={"Content-Security-Policy": CSP, **(headers or {})})
 
 
 @router.get("/papers/verify", response_class=HTMLResponse)
@@ -123,10 +125,25 @@ async def verify_form(lang: str | None = None) -> HTMLResponse:
     return _html(verify_page(language_of(lang)))
 
 
+def _checked_in_turn(state: Any, paper: bytes | str) -> Verdict | None:
+    """The verdict, or None when the process is already checking as many papers as it may for too long."""
+    if not state.paper_checks_at_once.acquire(timeout=WAIT_FOR_A_TURN):
+        return None
+    try:
+        return verify(paper, state.paper_keys.public, issuer=state.paper_issuer)
+    finally:
+        state.paper_checks_at_once.release()
+
+
 @router.post("/papers/verify", response_class=HTMLResponse)
 async def verify_submitted(request: Request, lang: str | None = None) -> HTMLResponse:
     language = language_of(lang)
     _ = translations(language).gettext
+    address = request.client.host if request.client else "-"
+    wait, _at = await run_in_threadpool(request.app.state.paper_check_throttle.reserve, [f"address:{address}"])
+    if wait:  # before reading what was sent: a flood costs the server the least
+        return _html(verify_page(language, problem=_(TOO_MANY_CHECKS).format(seconds=wait)), 429,
+                     {"Retry-After": str(wait)})
     try:
         form = await request.form(max_files=1, max_fields=4, max_part_size=MAX_INPUT)
     except Exception:  # noqa: BLE001 - a body that is not a form: say so, in the page's words
@@ -145,8 +162,9 @@ async def verify_submitted(request: Request, lang: str | None = None) -> HTMLRes
             paper = pasted_text
         if paper is None:
             return _html(verify_page(language, problem=_(NOTHING_GIVEN)))  # the form again, with a hint
-        state = request.app.state
-        verdict = await run_in_threadpool(verify, paper, state.paper_keys.public, issuer=state.paper_issuer)
+        verdict = await run_in_threadpool(_checked_in_turn, request.app.state, paper)
+        if verdict is None:
+            return _html(verify_page(language, problem=_(BUSY), pasted=pasted_text[:4096]), 503, {"Retry-After": "10"})
         return _html(verify_page(language, wording=describe(verdict, language), pasted=pasted_text[:4096]))
     finally:
         await form.close()

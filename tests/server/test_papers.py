@@ -207,6 +207,38 @@ async def test_the_verify_page_refuses_a_huge_upload_before_reading_it(http):
     assert response.status_code == 413
 
 
+async def test_the_verify_page_gives_each_address_a_budget_and_says_when_to_come_back(http, stack, clock):
+    """A flood of checks from one address is answered 429 before its body is read; a minute later it may check
+    again. (The budget is per address and shared by every process: counted in the database.)"""
+    api = next(app for mounted, app, _ in stack.parts if mounted == "/api")
+    limit = api.state.paper_check_throttle.limit
+    for _ in range(limit):
+        assert (await http.post("/verify", files={"qr": (None, "SSKDT1:99")})).status_code == 200
+    refused = await http.post("/verify", files={"file": ("big.pdf", b"%PDF-" + b"0" * 1_000_000)})
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "Có quá nhiều giấy tờ được kiểm tra từ địa chỉ này" in refused.text
+    assert "default-src 'none'" in refused.headers["Content-Security-Policy"]
+    clock.advance(61)
+    assert (await http.post("/verify", files={"qr": (None, "SSKDT1:99")})).status_code == 200
+
+
+async def test_the_verify_page_says_busy_when_the_process_checks_too_many_at_once(http, stack, monkeypatch):
+    api = next(app for mounted, app, _ in stack.parts if mounted == "/api")
+    monkeypatch.setattr("server.routes.papers.WAIT_FOR_A_TURN", 0.01)
+    turns = api.state.paper_checks_at_once
+    taken = 0
+    while turns.acquire(blocking=False):  # every turn taken, as by slow checks in other requests
+        taken += 1
+    try:
+        busy = await http.post("/verify", files={"qr": (None, "SSKDT1:99")})
+    finally:
+        for _ in range(taken):
+            turns.release()
+    assert taken == 4 and busy.status_code == 503 and busy.headers["Retry-After"] == "10"
+    assert "Hệ thống đang kiểm tra nhiều giấy tờ" in busy.text
+    assert (await http.post("/verify", files={"qr": (None, "SSKDT1:99")})).status_code == 200
+
+
 # ---------------------------------------------------------------- the statement, offline (no storage)
 
 
