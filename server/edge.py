@@ -39,6 +39,11 @@ WEB_CSP = (
     "img-src 'self' blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; manifest-src 'self'; "
     "media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+# Flet's web server sends these. The embedder policy makes the page cross-origin isolated, and Flutter then
+# runs its skwasm engine on several threads, which freezes or traps the page once the theme is replaced
+# (large text switched). Without it the engine runs on one thread. Nothing of this origin needs
+# SharedArrayBuffer, and no other origin needs to read the app's files.
+WEB_DROPPED = frozenset({b"cross-origin-embedder-policy", b"access-control-allow-origin"})
 # Public addresses outside /api that the API answers: the papers' key set where verifiers look for it
 # (RFC 8615), and the page that checks a paper. Each sets its own policy and caching.
 API_ALIASES = {"/.well-known/jwks.json": "/v1/papers/jwks.json", "/verify": "/v1/papers/verify"}
@@ -80,13 +85,14 @@ class Edge:
                 return
         if self.web is not None:
             await self.web(unconditional_if_page(scope), receive,
-                           with_headers(hashing_inline_scripts(send), self.web_headers, scope))
+                           with_headers(hashing_inline_scripts(send), self.web_headers, scope, drop=WEB_DROPPED))
         elif scope["type"] == "http":
             await not_found(send)
 
 
-def with_headers(send: Send, headers: dict[str, str], scope: Scope) -> Send:
-    """Adds the common and the part's headers to an HTTP answer, keeping any the part set itself."""
+def with_headers(send: Send, headers: dict[str, str], scope: Scope, drop: frozenset[bytes] = frozenset()) -> Send:
+    """Adds the common and the part's headers to an HTTP answer, keeping any the part set itself but those
+    named in `drop`."""
     if scope["type"] != "http":
         return send
     extra = {**COMMON_HEADERS, **headers}
@@ -95,7 +101,9 @@ def with_headers(send: Send, headers: dict[str, str], scope: Scope) -> Send:
 
     async def send_with_headers(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.start":
-            existing = {name.lower() for name, _ in message.get("headers", [])}
+            kept = [(name, value) for name, value in message.get("headers", []) if name.lower() not in drop]
+            message = dict(message, headers=kept)
+            existing = {name.lower() for name, _ in kept}
             added = [(name.encode(), value.encode()) for name, value in extra.items() if name.encode() not in existing]
             message = dict(message, headers=[*message.get("headers", []), *added])
         await send(message)

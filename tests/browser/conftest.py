@@ -101,70 +101,14 @@ def no_browser_errors(request):
     POLICY_VIOLATIONS.clear()
     BROWSER_ERRORS.clear()
     OPEN_PAGES.clear()
-    LARGE_TEXT_SWITCHED.clear()
     yield
     if request.node.get_closest_marker("xfail"):
-        return
-    if traps := engine_traps():  # the known defect; a trap during the call was reported as it already
-        TRAPPED_AFTER_THE_CALL.append(f"{request.node.nodeid}: {traps[0]}")
         return
     for page in OPEN_PAGES:
         if not page.is_closed():
             assert_no_flutter_error(page, "at the end of the test")
     assert not POLICY_VIOLATIONS, POLICY_VIOLATIONS
     assert not BROWSER_ERRORS, BROWSER_ERRORS
-
-
-LARGE_TEXT_SWITCHED: list[str] = []  # the pages of this test on which large text was switched
-
-
-def large_text_switched(page: Page) -> None:
-    """Called by a journey right before it flips the large-text switch (see pytest_runtest_makereport)."""
-    LARGE_TEXT_SWITCHED.append(page.url)
-
-
-# What Flutter's skwasm engine throws when its WebAssembly traps (V8's trap messages, all of them: the
-# same fault has shown as several); the page is dead after it.
-ENGINE_TRAPS = (
-    "memory access out of bounds", "table index is out of bounds", "null function",
-    "RuntimeError: unreachable", "unreachable code", "divide by zero", "divide result unrepresentable",
-    "remainder by zero", "float unrepresentable in integer range", "dereferencing a null pointer",
-    "illegal cast", "array element access out of bounds", "operation does not support unaligned accesses",
-    "segment out of bounds", "requested new array is too large",
-)
-
-
-TRAPPED_AFTER_THE_CALL: list[str] = []  # journeys that passed, then the engine trapped: named at the end
-
-
-def pytest_terminal_summary(terminalreporter):
-    for trapped in TRAPPED_AFTER_THE_CALL:
-        terminalreporter.write_line(f"Flutter's web engine trapped after the journey passed (known defect): {trapped}")
-
-
-def engine_traps() -> list[str]:
-    return [error for error in BROWSER_ERRORS
-            if error.startswith("uncaught:") and any(trap in error for trap in ENGINE_TRAPS)]
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """A journey during which the engine trapped is reported as that known defect (an expected failure
-    naming where it trapped), whatever happened after; any other browser error still fails it."""
-    outcome = yield
-    report = outcome.get_result()
-    if call.when != "call" or hasattr(report, "wasxfail"):
-        return
-    traps = engine_traps()
-    if traps:
-        report.outcome = "skipped"
-        report.wasxfail = f"Flutter's web engine trapped (known defect): {traps[0]}"
-    elif report.failed and LARGE_TEXT_SWITCHED:
-        # The same engine fault also shows as a page that stops running (a navigation or a look-up that
-        # times out) once the theme is replaced for large text; failures before the switch still fail.
-        report.outcome = "skipped"
-        report.wasxfail = (f"failed after large text was switched on {LARGE_TEXT_SWITCHED[0]} (known engine "
-                           f"defect): {str(call.excinfo.value).splitlines()[0][:200] if call.excinfo else ''}")
 
 
 def open_app(page: Page, url: str) -> None:
@@ -258,23 +202,6 @@ def screenshot(page: Page, name: str) -> None:
     assert box is None, f"a Flutter error box is on screen {name} at {box}"
 
 
-# Known defect, open (see the closing note of issue 14): at 1366×768, switching large text on Settings can trap
-# Flutter's skwasm engine ("memory access out of bounds", "null function") when the page theme is replaced; the
-# CanvasKit renderer does not trap but asks for fallback fonts the offline build does not hold. Marked, not hidden:
-# these tests still run, and report when they pass.
-CRASH = "large text switched on Settings at 1366 can crash Flutter's web engine (skwasm: memory access out of bounds)"
-KNOWN_DEFECTS = {
-    "test_elderly_reader.py::test_an_elderly_citizen_reads_his_medicines_and_his_sugar_in_normal_and_large_text[1366]":
-        CRASH,
-    "test_large_text.py::test_large_text_grows_every_label_on_every_screen_of_the_book[1366]": CRASH,
-    "test_volunteer_screens.py::test_the_volunteers_desk_reads_well_in_normal_and_large_text[1366]": CRASH,
-    "test_volunteer_screens.py::test_the_sign_in_screen_shows_the_guide[1366]": CRASH,
-    "test_volunteer_screens.py::test_an_assisted_sessions_banner_leaves_room_in_normal_and_large_text[1366]": CRASH,
-    "test_volunteer_screens.py::test_the_printed_card_screen_reads_well_in_normal_and_large_text[1366]": CRASH,
-    "test_volunteer_screens.py::test_the_counter_asks_for_the_birth_year_of_a_printed_card[1366]": CRASH,
-}
-
-
 JOURNEY_TIMEOUT = 600  # s: the longest journey takes about 120 under load; a hung page ends here, not never
 
 
@@ -282,6 +209,3 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.timeout(JOURNEY_TIMEOUT))
-        for known, reason in KNOWN_DEFECTS.items():
-            if item.nodeid.endswith(known) or item.nodeid.split("[")[0].endswith(known):
-                item.add_marker(pytest.mark.xfail(reason=reason, strict=False))

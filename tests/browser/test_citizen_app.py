@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import by_id, enable_semantics, expect_text, large_text_switched, screenshot, sign_in
+from .conftest import by_id, enable_semantics, expect_text, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,6 @@ def test_elderly_citizen_reads_allergy_visit_papers_in_both_languages_then_signs
     screenshot(phone, "07-home-en")
 
     tab(phone, "Settings").click()
-    large_text_switched(phone)
     phone.get_by_role("switch", name="Large text").click()
     tab(phone, "Home").click()
     expect_text(by_id(phone, "allergy-banner"), "Penicillin")

@@ -25,7 +25,7 @@ from bench.stack import free_port
 from main import StackConfig, create_stack
 
 from ..support import LOOPBACK_REDIRECT, FakeClock, code_from, submit_login
-from .conftest import by_id, enable_semantics, expect_text, large_text_switched, screenshot, sign_in
+from .conftest import by_id, enable_semantics, expect_text, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -109,7 +109,6 @@ def large_text(page, url: str, on: bool, back_to: str) -> None:
     switch = page.get_by_role("switch", name="Chữ lớn")
     expect(switch).to_be_visible(timeout=20_000)
     if (switch.get_attribute("aria-checked") == "true") != on:
-        large_text_switched(page)
         switch.click()
     page.wait_for_timeout(1000)  # the setting is saved and the frame painted before the page is left
     page.goto(f"{url}{back_to}")

@@ -48,11 +48,16 @@ def test_the_web_app_is_served_with_a_strict_policy_and_runs_under_it(server_url
     policy = headers["content-security-policy"]
     assert "frame-ancestors 'none'" in policy and "'unsafe-eval'" not in policy and "object-src 'none'" in policy
     assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+    # Not cross-origin isolated, so Flutter runs its engine on one thread (server/edge.py, WEB_DROPPED);
+    # still kept from other windows, and from other origins' scripts.
+    assert "cross-origin-embedder-policy" not in headers and "access-control-allow-origin" not in headers
+    assert headers["cross-origin-opener-policy"] == "same-origin"
 
     context = chromium.new_context(viewport={"width": 360, "height": 800}, locale="vi-VN")
     page = context.new_page()
     open_app(page, server_url)
     page.get_by_role("button", name="Đăng nhập bằng VNeID").wait_for(timeout=20_000)
+    assert page.evaluate("window.crossOriginIsolated") is False
     screenshot(page, "edge-sign-in-under-csp-360")
     context.close()  # the conftest fails the test on any policy violation seen meanwhile
     assert "'sha256-" in page_policy(server_url), "Flet's inline scripts are allowed by hash, not 'unsafe-inline'"

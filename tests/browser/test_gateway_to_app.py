@@ -19,7 +19,6 @@ from .conftest import (
     by_id,
     enable_semantics,
     expect_text,
-    large_text_switched,
     screenshot,
     semantic_text,
     sign_in,
@@ -81,7 +80,6 @@ def test_a_visit_stored_without_a_refused_row_says_so_at_phone_and_desktop_size(
             if width == 360:
                 page.goto(f"{server_url}/settings")
                 enable_semantics(page)
-                large_text_switched(page)
                 page.get_by_role("switch", name="Chữ lớn").click()
                 page.goto(f"{server_url}/visits/{visit_id}")
                 enable_semantics(page)

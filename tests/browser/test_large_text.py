@@ -168,6 +168,29 @@ def test_large_text_grows_every_label_on_every_screen_of_the_book(chromium, serv
         context.close()
 
 
+def test_large_text_switched_on_and_off_again_and_again_leaves_a_page_that_still_answers(chromium, server_url):
+    """The reader who tries the switch a few times, and comes back to Settings: at 1366×768 the page used to
+    freeze or trap Flutter's engine (skwasm on several threads, the theme replaced); now each switch takes,
+    each page loads and the book still opens."""
+    context = window(chromium, 1366, 768)
+    page = context.new_page()
+    try:
+        sign_in(page, server_url, MOTHER)
+        for _ in range(3):
+            page.goto(f"{server_url}/settings")
+            enable_semantics(page)
+            switch = page.get_by_role("switch", name=VI("Large text"))
+            for on in (True, False):
+                expect(switch).to_be_visible(timeout=20_000)
+                switch.click(timeout=15_000)
+                expect(switch).to_have_attribute("aria-checked", "true" if on else "false", timeout=10_000)
+                page.wait_for_timeout(3000)  # the new theme painted, as a reader would look at it
+        tab(page, "Home").click(timeout=15_000)
+        expect_text(by_id(page, "book-owner"), MOTHER_NAME, timeout=20_000)
+    finally:
+        context.close()
+
+
 def test_a_guardian_finds_the_family_in_the_navigation_and_the_childs_due_doses(chromium, server_url):
     context = window(chromium, 360, 800)
     page = context.new_page()

@@ -31,7 +31,6 @@ from .conftest import (
     by_id,
     enable_semantics,
     expect_text,
-    large_text_switched,
     open_app,
     screenshot,
     semantic_text,
@@ -151,7 +150,6 @@ def large_text_in_settings(page: Page, on: bool, back: int) -> None:
     expect(switch).to_be_visible(timeout=20_000)
     if (switch.get_attribute("aria-checked") == "true") != on:
         page.wait_for_timeout(500)  # the tab's route change first: a click meanwhile waits for it
-        large_text_switched(page)
         switch.click(no_wait_after=True)
     expect(switch).to_have_attribute("aria-checked", "true" if on else "false", timeout=10_000)
     page.wait_for_timeout(800)  # the setting is saved and the frame painted before the page is left
