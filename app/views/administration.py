@@ -149,6 +149,15 @@ def FacilityForm(facility: AdminFacility | None, on_saved, on_cancel):
     ], identifier="facility-form")
 
 
+def _revocable(ui, words: str, active: bool, revoke) -> ft.Control:
+    """A key's or a certificate's line, with its Revoke button while it works."""
+    row: list[ft.Control] = [text(words, ui, size=ui.type.small, color=None if active else theme.MUTED)]
+    if active:
+        row.append(ft.TextButton(ui.t("Revoke"), icon=ft.Icons.BLOCK, height=theme.TOUCH_TARGET,
+                                 style=button_style(ui), on_click=revoke))
+    return ft.Row(row, wrap=True, spacing=theme.SPACE_S)
+
+
 @ft.component
 def CredentialsPanel(code: str, on_changed):
     """The facility's API keys (a new one shown once) and signing certificates, each revocable."""
@@ -220,14 +229,8 @@ def CredentialsPanel(code: str, on_changed):
         controls.append(loading(t("Loading…"), ui))
     if view is not None:
         for key in view.keys:
-            row: list[ft.Control] = [text(key_line(key, t), ui, size=ui.type.small, color=None if key.active
-                                          else theme.MUTED)]
-            if key.active:
-                row.append(ft.TextButton(t("Revoke"), icon=ft.Icons.BLOCK, height=theme.TOUCH_TARGET,
-                                         style=button_style(ui), on_click=partial(
-                                             act, partial(service().revoke_key, code, key.key_id),
-                                             t("The key is revoked."))))
-            controls.append(ft.Row(row, wrap=True, spacing=theme.SPACE_S))
+            controls.append(_revocable(ui, key_line(key, t), key.active, partial(
+                act, partial(service().revoke_key, code, key.key_id), t("The key is revoked."))))
         if not view.keys:
             controls.append(text(t("No API key yet."), ui, color=theme.MUTED))
         controls.append(ft.Row([
@@ -237,14 +240,9 @@ def CredentialsPanel(code: str, on_changed):
                             style=button_style(ui), on_click=issue),
         ], wrap=True, spacing=theme.SPACE_S))
         for certificate in view.certificates:
-            row = [text(certificate_line(certificate, t), ui, size=ui.type.small,
-                        color=None if certificate.active else theme.MUTED)]
-            if certificate.active:
-                row.append(ft.TextButton(t("Revoke"), icon=ft.Icons.BLOCK, height=theme.TOUCH_TARGET,
-                                         style=button_style(ui), on_click=partial(
-                                             act, partial(service().revoke_certificate, code, certificate.id),
-                                             t("The certificate is revoked: envelopes signed with it are refused."))))
-            controls.append(ft.Row(row, wrap=True, spacing=theme.SPACE_S))
+            controls.append(_revocable(ui, certificate_line(certificate, t), certificate.active, partial(
+                act, partial(service().revoke_certificate, code, certificate.id),
+                t("The certificate is revoked: envelopes signed with it are refused."))))
         if not view.certificates:
             controls.append(text(t("No signing certificate yet: the gateway refuses every envelope."), ui,
                                  color=theme.MUTED))
