@@ -5,6 +5,8 @@ dependencies as the book's routes, so it is logged, or not, exactly as a book re
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime
 from typing import Any
 
@@ -125,12 +127,16 @@ async def verify_form(lang: str | None = None) -> HTMLResponse:
     return _html(verify_page(language_of(lang)))
 
 
-def _checked_in_turn(state: Any, paper: bytes | str) -> Verdict | None:
-    """The verdict, or None when the process is already checking as many papers as it may for too long."""
-    if not state.paper_checks_at_once.acquire(timeout=WAIT_FOR_A_TURN):
-        return None
+async def _checked_in_turn(state: Any, paper: bytes | str) -> Verdict | None:
+    """The verdict, or None when the process is already checking as many papers as it may for too long.
+    The wait is on the event loop, so waiting checks hold none of the threads the book's requests need."""
+    deadline = time.monotonic() + WAIT_FOR_A_TURN
+    while not state.paper_checks_at_once.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            return None
+        await asyncio.sleep(0.05)
     try:
-        return verify(paper, state.paper_keys.public, issuer=state.paper_issuer)
+        return await run_in_threadpool(verify, paper, state.paper_keys.public, issuer=state.paper_issuer)
     finally:
         state.paper_checks_at_once.release()
 
@@ -162,7 +168,7 @@ async def verify_submitted(request: Request, lang: str | None = None) -> HTMLRes
             paper = pasted_text
         if paper is None:
             return _html(verify_page(language, problem=_(NOTHING_GIVEN)))  # the form again, with a hint
-        verdict = await run_in_threadpool(_checked_in_turn, request.app.state, paper)
+        verdict = await _checked_in_turn(request.app.state, paper)
         if verdict is None:
             return _html(verify_page(language, problem=_(BUSY), pasted=pasted_text[:4096]), 503, {"Retry-After": "10"})
         return _html(verify_page(language, wording=describe(verdict, language), pasted=pasted_text[:4096]))
