@@ -365,9 +365,9 @@ class Administration:
         return province
 
     def assign(self, actor: Actor, scope: Scope, assign: StaffAssign) -> StaffEntry:
+        province = self._assignment_province(scope, assign)  # outside the caller's scope: 403 first
         if assign.personal_id == actor.personal_id:  # no one widens their own access, to a patient's book least
             raise refused(409, "own_assignment", N_("Another administrator must give you a role."))
-        province = self._assignment_province(scope, assign)
         known = self.store.known_name(assign.personal_id)
         if known and known.casefold().split() != assign.full_name.casefold().split():
             raise field_refused("full_name", N_("This personal ID belongs to someone with another name. Check "
