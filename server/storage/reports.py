@@ -53,9 +53,10 @@ def _marks(values: Sequence[object]) -> str:
 
 class ReportStore(Store):
     def _big_read(self, sql: str, params: Sequence[object]) -> list[Any]:
-        """A query over a whole province: on PostgreSQL with more memory for its hashes than the default
-        4 MB (a province's residents are hashed three times; spilled to disk, the query takes twice as
-        long), and without JIT, which costs more than it saves here. For this query only."""
+        """A query over a whole province: on PostgreSQL with more memory than the default 4 MB for grouping
+        its residents (set when the query still joined the books and steps by hash; since m015 it groups one
+        index, and the setting is kept as a margin), and without JIT, which costs more than it saves here.
+        For this query only."""
         if self.dialect != "postgresql":
             return self.all(sql, params)
         with self.database.transaction() as db:
